@@ -31,6 +31,14 @@ var connScripts = map[string][][]string{
 		{"HELLO", "3", "SETNAME", "a b"}, {"HELLO", "3", "SETNAME", "app1"}, {"CLIENT", "GETNAME"},
 		{"HELLO", "2", "setname", "x", "auth", "default", "p"}, {"CLIENT", "GETNAME"},
 	},
+	// Options take effect left to right; the first bad one stops the rest.
+	"hello option order": {
+		{"HELLO", "3", "SETNAME", "a b", "AUTH", "bob", "x"}, {"HELLO", "3", "SETNAME", "a b", "FOO"},
+		{"HELLO", "3", "SETNAME", "first", "FOO"}, {"CLIENT", "GETNAME"},
+		{"HELLO", "3", "SETNAME", "second", "AUTH", "bob", "x"}, {"CLIENT", "GETNAME"},
+		{"HELLO", "3", "AUTH", "bob", "y", "AUTH", "default", "x"}, {"PING"},
+		{"HELLO", "3", "a\x00b"}, {"HELLO", "2", "x\x00y"},
+	},
 	"resp3 replies": {{"HELLO", "3"}, {"CLIENT", "GETNAME"}, {"PING"}, {"ECHO", "e"}, {"RESET"}, {"CLIENT", "GETNAME"}},
 	"client name": {
 		{"CLIENT", "GETNAME"}, {"CLIENT", "SETNAME", "a b"}, {"CLIENT", "SETNAME", "né"},

@@ -2,8 +2,11 @@ package test
 
 import (
 	"bytes"
+	"io"
+	"net/http"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -91,6 +94,18 @@ func TestDockerImageAnswersPing(t *testing.T) {
 	})
 	if err != nil {
 		t.Fatalf("container never answered PING on %s: %v", addr, err)
+	}
+
+	// The image's default command serves the metrics port it exposes.
+	metrics := "http://127.0.0.1:" + res.GetPort("9121/tcp") + "/metrics"
+	resp, err := http.Get(metrics)
+	if err != nil {
+		t.Fatalf("GET %s: %v", metrics, err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK || !strings.Contains(string(body), "keyslot_node_connected_clients") {
+		t.Fatalf("GET %s = %d, %.200q", metrics, resp.StatusCode, body)
 	}
 
 	deadline := time.Now().Add(60 * time.Second)

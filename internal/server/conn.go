@@ -35,15 +35,54 @@ type Conn struct {
 	name string // guarded by mu: CLIENT LIST reads it from other goroutines
 }
 
+// shutdownWriteGrace is how long Shutdown lets a connection keep writing
+// replies: a client that does not read cannot hold shutdown up longer.
+const shutdownWriteGrace = time.Second
+
+// errStopping ends a connection's reads once Shutdown has begun.
+var errStopping = errors.New("server shutting down")
+
 func newConn(s *Server, nc net.Conn) *Conn {
-	return &Conn{
+	c := &Conn{
 		ID:      s.nextID.Add(1),
-		W:       resp.NewWriter(nc),
 		Created: time.Now(),
 		srv:     s,
 		nc:      nc,
-		rd:      resp.NewReader(nc, s.cfg.Limits),
 	}
+	c.W = resp.NewWriter(c)
+	c.rd = resp.NewReader(c, s.cfg.Limits)
+	return c
+}
+
+// Read reads from the client for the request reader. With an idle timeout,
+// every read moves the deadline, so a client is idle only when nothing
+// arrives for that long, as with Redis's last-interaction time: a slow
+// upload of one large request is not cut off.
+func (c *Conn) Read(p []byte) (int, error) {
+	if t := c.srv.cfg.IdleTimeout; t > 0 {
+		_ = c.nc.SetReadDeadline(time.Now().Add(t))
+	}
+	// Checked after setting the deadline: Shutdown sets stopping before its
+	// own deadline, so either we see it here or its deadline wins.
+	if c.stopping.Load() {
+		return 0, errStopping
+	}
+	return c.nc.Read(p)
+}
+
+// Write writes replies to the client for the reply writer. With an idle
+// timeout, a client that takes no bytes for that long is closed; once
+// Shutdown has begun it gets shutdownWriteGrace. Without either, a client
+// that does not read blocks only its own connection: replies are never
+// buffered without bound.
+func (c *Conn) Write(p []byte) (int, error) {
+	if t := c.srv.cfg.IdleTimeout; t > 0 {
+		_ = c.nc.SetWriteDeadline(time.Now().Add(t))
+	}
+	if c.stopping.Load() {
+		_ = c.nc.SetWriteDeadline(time.Now().Add(shutdownWriteGrace))
+	}
+	return c.nc.Write(p)
 }
 
 // RemoteAddr returns the client's address.
@@ -89,14 +128,6 @@ func (s *Server) serve(c *Conn) {
 
 	var cmds []resp.Command
 	for {
-		if s.cfg.IdleTimeout > 0 {
-			_ = c.nc.SetReadDeadline(time.Now().Add(s.cfg.IdleTimeout))
-		}
-		// Checked after setting the deadline: Shutdown sets stopping before
-		// its own deadline, so either we see it here or its deadline wins.
-		if c.stopping.Load() {
-			return
-		}
 		var err error
 		cmds, err = c.rd.ReadCommands(cmds[:0])
 		for i := range cmds {

@@ -72,6 +72,8 @@ func setName(c *Conn, name []byte) bool {
 }
 
 // hello answers HELLO [protover [AUTH username password] [SETNAME name]].
+// As in Redis, options take effect left to right while they are read: a
+// SETNAME before a bad option has already renamed the client.
 func (s *Server) hello(c *Conn, args [][]byte) {
 	proto := c.W.Proto()
 	next := 1
@@ -88,31 +90,28 @@ func (s *Server) hello(c *Conn, args [][]byte) {
 		proto = int(v)
 		next = 2
 	}
-	var user []byte
-	var name []byte
-	setname := false
 	for j := next; j < len(args); j++ {
 		more := len(args) - 1 - j
 		switch {
 		case bytes.EqualFold(args[j], []byte("AUTH")) && more >= 2:
-			user = args[j+1]
+			// Without requirepass the only user is "default", which takes
+			// any password (Redis's "nopass").
+			if string(args[j+1]) != "default" {
+				c.W.AppendError("WRONGPASS invalid username-password pair or user is disabled.")
+				return
+			}
 			j += 2
 		case bytes.EqualFold(args[j], []byte("SETNAME")) && more >= 1:
-			name, setname = args[j+1], true
+			if !setName(c, args[j+1]) {
+				return
+			}
 			j++
 		default:
-			c.W.AppendError("ERR Syntax error in HELLO option '" + string(args[j]) + "'")
+			// Redis formats the option with %s: it ends at a NUL byte.
+			opt, _, _ := bytes.Cut(args[j], []byte{0})
+			c.W.AppendError("ERR Syntax error in HELLO option '" + string(opt) + "'")
 			return
 		}
-	}
-	// Without requirepass the only user is "default", which takes any
-	// password (Redis's "nopass").
-	if user != nil && string(user) != "default" {
-		c.W.AppendError("WRONGPASS invalid username-password pair or user is disabled.")
-		return
-	}
-	if setname && !setName(c, name) {
-		return
 	}
 	c.W.SetProto(proto)
 

@@ -34,6 +34,10 @@ type Config struct {
 	Role func() string
 }
 
+// queryBufSlack is room in the query buffer beyond the largest bulk, for
+// the other arguments and the framing of the same request.
+const queryBufSlack = 64 << 10
+
 // Handler is the program behind the connections.
 type Handler interface {
 	// Handle runs one command and appends its reply to c.W. It runs on the
@@ -72,6 +76,13 @@ func New(cfg Config, h Handler, handlers map[string]HandlerFunc, lg *zap.Logger,
 	if err != nil {
 		return nil, fmt.Errorf("%s metrics: %w", cfg.Subsystem, err)
 	}
+	// One request must fit in the query buffer, or a proto-max-bulk-len
+	// above the default 1gb buffer would be accepted but unusable.
+	lim := cfg.Limits
+	if lim.MaxBulkLen > 0 && lim.MaxQueryBufLen < lim.MaxBulkLen+queryBufSlack {
+		lim.MaxQueryBufLen = max(resp.DefaultLimits().MaxQueryBufLen, lim.MaxBulkLen+queryBufSlack)
+	}
+	cfg.Limits = lim
 	s := &Server{cfg: cfg, h: h, lg: lg, m: m, conns: make(map[*Conn]struct{})}
 	all := s.ConnectionHandlers()
 	for name, fn := range handlers {
@@ -132,7 +143,11 @@ func (s *Server) acceptLoop() {
 		backoff = 0
 		s.m.accepted.Inc()
 		c := newConn(s, nc)
-		if !s.track(c) {
+		switch s.track(c) {
+		case trackClosing:
+			_ = nc.Close()
+			continue
+		case trackFull:
 			s.m.rejected.Inc()
 			s.wg.Add(1)
 			go s.reject(c)
@@ -143,16 +158,27 @@ func (s *Server) acceptLoop() {
 	}
 }
 
+type trackResult int
+
+const (
+	tracked trackResult = iota
+	trackFull
+	trackClosing
+)
+
 // track registers c unless the server is closing or full.
-func (s *Server) track(c *Conn) bool {
+func (s *Server) track(c *Conn) trackResult {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if s.closing || (s.cfg.MaxClients > 0 && len(s.conns) >= s.cfg.MaxClients) {
-		return false
+	switch {
+	case s.closing:
+		return trackClosing
+	case s.cfg.MaxClients > 0 && len(s.conns) >= s.cfg.MaxClients:
+		return trackFull
 	}
 	s.conns[c] = struct{}{}
 	s.m.connected.Inc()
-	return true
+	return tracked
 }
 
 func (s *Server) untrack(c *Conn) {
@@ -190,9 +216,11 @@ func (s *Server) Shutdown(ctx context.Context) error {
 	s.mu.Lock()
 	s.closing = true
 	for c := range s.conns {
-		// Wake a reader blocked in Read; a running batch still completes.
+		// Wake a reader blocked in Read; a running batch still completes,
+		// and its replies get shutdownWriteGrace to be taken.
 		c.stopping.Store(true)
 		_ = c.nc.SetReadDeadline(time.Now())
+		_ = c.nc.SetWriteDeadline(time.Now().Add(shutdownWriteGrace))
 	}
 	s.mu.Unlock()
 	if s.ln != nil {

@@ -261,3 +261,61 @@ func waitFor(t *testing.T, cond func() bool, what string) {
 		time.Sleep(5 * time.Millisecond)
 	}
 }
+
+// TestIdleTimeoutSparesSlowSender: a request that takes longer than the
+// idle timeout to arrive, but never pauses that long, is served, as Redis
+// serves it.
+func TestIdleTimeoutSparesSlowSender(t *testing.T) {
+	s, _, _ := startServer(t, Config{IdleTimeout: 300 * time.Millisecond})
+	c := dial(t, s)
+	for _, b := range []byte("*1\r\n$4\r\nPING\r\n") {
+		if err := c.Write([]byte{b}); err != nil {
+			t.Fatal(err)
+		}
+		time.Sleep(50 * time.Millisecond) // 14 bytes: ~700 ms in all
+	}
+	if reply, err := c.Receive(); err != nil || string(reply) != "+PONG\r\n" {
+		t.Fatalf("slow sender got %q, %v", reply, err)
+	}
+}
+
+// TestShutdownNotHeldByNonReader: a client that sends requests with large
+// replies and never reads them cannot hold Shutdown up for long.
+func TestShutdownNotHeldByNonReader(t *testing.T) {
+	s, _, _ := startServer(t, Config{})
+	c := dial(t, s)
+	big := strings.Repeat("x", 100<<10)
+	var req []byte
+	for range 100 { // ~10 MB of replies: more than socket buffers hold
+		req = resp.AppendCommandString(req, "ECHO", big)
+	}
+	go func() { _ = c.Write(req) }()
+	time.Sleep(300 * time.Millisecond) // the server is blocked writing
+	start := time.Now()
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if err := s.Shutdown(ctx); err != nil {
+		t.Fatalf("Shutdown: %v", err)
+	}
+	if d := time.Since(start); d > shutdownWriteGrace+2*time.Second {
+		t.Fatalf("Shutdown took %v with a client that does not read", d)
+	}
+}
+
+// TestQueryBufferHoldsLargestBulk: a proto-max-bulk-len above the default
+// 1gb query buffer raises the buffer limit, so such a bulk can be sent.
+func TestQueryBufferHoldsLargestBulk(t *testing.T) {
+	for _, tt := range []struct{ bulk, want int64 }{
+		{512 << 20, 1 << 30},
+		{8 << 30, 8<<30 + queryBufSlack},
+	} {
+		s, err := New(Config{Subsystem: "t", Limits: resp.Limits{MaxBulkLen: tt.bulk}}, &testHandler{}, nil,
+			zaptest.NewLogger(t), prometheus.NewRegistry())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := s.cfg.Limits.MaxQueryBufLen; got != tt.want {
+			t.Errorf("proto-max-bulk-len %d: query buffer limit %d, want %d", tt.bulk, got, tt.want)
+		}
+	}
+}
