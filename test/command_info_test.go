@@ -50,8 +50,19 @@ func TestCommandInfoMatchesRedis(t *testing.T) {
 				continue
 			}
 			for _, sub := range subs {
-				got, _ := kc.Do("COMMAND", "INFO", sub)
-				want, _ := rc.Do("COMMAND", "INFO", sub)
+				got, err := kc.Do("COMMAND", "INFO", sub)
+				if err != nil {
+					t.Fatalf("keyslot COMMAND INFO %s: %v", sub, err)
+				}
+				want, err := rc.Do("COMMAND", "INFO", sub)
+				if err != nil {
+					t.Fatalf("redis COMMAND INFO %s: %v", sub, err)
+				}
+				// A nil entry would mean the name was misread: both servers
+				// answering "no such command" must not count as agreement.
+				if nilInfo := "*1\r\n" + nullFor(proto); string(got) == nilInfo {
+					t.Fatalf("RESP%s COMMAND INFO %s: keyslot does not know a subcommand it listed", proto, sub)
+				}
 				if string(got) != string(want) {
 					t.Errorf("RESP%s COMMAND INFO %s:\n keyslot: %q\n   redis: %q", proto, sub, got, want)
 				}
@@ -86,4 +97,12 @@ func subcommandNames(container string, info []byte) []string {
 		out = append(out, string(m[1]))
 	}
 	return out
+}
+
+// nullFor is the null a COMMAND INFO entry takes for an unknown name.
+func nullFor(proto string) string {
+	if proto == "3" {
+		return "_\r\n"
+	}
+	return "$-1\r\n"
 }
