@@ -110,3 +110,8 @@ func globMatchImpl(pat, str []byte, nocase bool, skipLonger *bool) bool {
 	}
 	return p >= len(pat) && s == len(str)
 }
+
+// GlobMatch reports whether str matches the glob-style pattern as Redis
+// 7.0's stringmatchlen decides it, for KEYS, SCAN MATCH, PSUBSCRIBE and
+// CONFIG GET.
+func GlobMatch(pattern, str []byte, nocase bool) bool { return globMatch(pattern, str, nocase) }

@@ -28,8 +28,18 @@ type Conn struct {
 	srv        *Server
 	nc         net.Conn
 	rd         *resp.Reader
-	closeAfter bool        // set by QUIT: close once this batch's replies are out
-	stopping   atomic.Bool // set by Shutdown before it wakes the reader
+	closeAfter bool         // set by QUIT: close once this batch's replies are out
+	stopping   atomic.Bool  // set by Shutdown before it wakes the reader
+	authed     bool         // AUTH or HELLO AUTH succeeded
+	killed     atomic.Bool  // set by Kill
+	lastActive atomic.Int64 // unix nanoseconds of the last batch, for CLIENT LIST idle
+
+	// stash holds bytes read from the client while it was blocked (see
+	// Wait); Read returns them before reading the socket again.
+	stash    []byte
+	stashErr error
+
+	push *pusher // non-nil once EnablePush ran; then every write is queued
 
 	mu   sync.Mutex
 	name string // guarded by mu: CLIENT LIST reads it from other goroutines
@@ -49,6 +59,7 @@ func newConn(s *Server, nc net.Conn) *Conn {
 		srv:     s,
 		nc:      nc,
 	}
+	c.lastActive.Store(c.Created.UnixNano())
 	c.W = resp.NewWriter(c)
 	c.rd = resp.NewReader(c, s.cfg.Limits)
 	return c
@@ -59,6 +70,17 @@ func newConn(s *Server, nc net.Conn) *Conn {
 // arrives for that long, as with Redis's last-interaction time: a slow
 // upload of one large request is not cut off.
 func (c *Conn) Read(p []byte) (int, error) {
+	if len(c.stash) > 0 {
+		n := copy(p, c.stash)
+		c.stash = c.stash[n:]
+		if len(c.stash) == 0 {
+			c.stash = nil
+		}
+		return n, nil
+	}
+	if c.stashErr != nil {
+		return 0, c.stashErr
+	}
 	if t := c.srv.cfg.IdleTimeout; t > 0 {
 		_ = c.nc.SetReadDeadline(time.Now().Add(t))
 	}
@@ -76,6 +98,9 @@ func (c *Conn) Read(p []byte) (int, error) {
 // that does not read blocks only its own connection: replies are never
 // buffered without bound.
 func (c *Conn) Write(p []byte) (int, error) {
+	if c.push != nil {
+		return c.push.queue(p)
+	}
 	if t := c.srv.cfg.IdleTimeout; t > 0 {
 		_ = c.nc.SetWriteDeadline(time.Now().Add(t))
 	}
@@ -105,6 +130,23 @@ func (c *Conn) SetName(name string) {
 	c.mu.Unlock()
 }
 
+// Authenticated reports whether the client has authenticated with AUTH or
+// HELLO AUTH (meaningful only when a password is set).
+func (c *Conn) Authenticated() bool { return c.authed }
+
+// LastActive returns when the client's last batch of commands ran.
+func (c *Conn) LastActive() time.Time { return time.Unix(0, c.lastActive.Load()) }
+
+// Kill closes the connection from any goroutine, as CLIENT KILL does: a
+// blocked or reading connection wakes up and ends.
+func (c *Conn) Kill() {
+	c.killed.Store(true)
+	_ = c.nc.Close()
+}
+
+// Killed reports whether Kill was called.
+func (c *Conn) Killed() bool { return c.killed.Load() }
+
 // CloseAfterReply makes the connection close once the replies of the
 // current batch have been written, as QUIT does.
 func (c *Conn) CloseAfterReply() { c.closeAfter = true }
@@ -121,6 +163,9 @@ func (s *Server) serve(c *Conn) {
 				zap.Uint64("client_id", c.ID), zap.String("addr", c.nc.RemoteAddr().String()),
 				zap.Any("panic", r), zap.ByteString("stack", debug.Stack()))
 		}
+		if c.push != nil {
+			c.push.stop()
+		}
 		_ = c.nc.Close()
 		s.untrack(c)
 		s.h.Closed(c)
@@ -129,7 +174,9 @@ func (s *Server) serve(c *Conn) {
 	var cmds []resp.Command
 	for {
 		var err error
+		c.rd.SetAuthRequired(s.authRequired(c))
 		cmds, err = c.rd.ReadCommands(cmds[:0])
+		c.lastActive.Store(time.Now().UnixNano())
 		for i := range cmds {
 			s.h.Handle(c, &cmds[i])
 			if c.closeAfter {

@@ -31,10 +31,14 @@ func Quit(c *Conn, _ [][]byte) {
 }
 
 // reset answers RESET: the connection's state goes back to what a new
-// connection has (RESP2, no name, and the program's own state).
+// connection has (RESP2, no name, not authenticated, and the program's own
+// state).
 func (s *Server) reset(c *Conn, _ [][]byte) {
 	c.W.SetProto(2)
 	c.SetName("")
+	// Redis logs the client back in as the default user, which needs
+	// authenticating again when it has a password.
+	c.authed = false
 	s.h.Reset(c)
 	c.W.AppendSimple("RESET")
 }
@@ -94,12 +98,11 @@ func (s *Server) hello(c *Conn, args [][]byte) {
 		more := len(args) - 1 - j
 		switch {
 		case bytes.EqualFold(args[j], []byte("AUTH")) && more >= 2:
-			// Without requirepass the only user is "default", which takes
-			// any password (Redis's "nopass").
-			if string(args[j+1]) != "default" {
+			if !s.checkAuth(args[j+1], args[j+2]) {
 				c.W.AppendError("WRONGPASS invalid username-password pair or user is disabled.")
 				return
 			}
+			c.authed = true
 			j += 2
 		case bytes.EqualFold(args[j], []byte("SETNAME")) && more >= 1:
 			if !setName(c, args[j+1]) {
@@ -112,6 +115,10 @@ func (s *Server) hello(c *Conn, args [][]byte) {
 			c.W.AppendError("ERR Syntax error in HELLO option '" + string(opt) + "'")
 			return
 		}
+	}
+	if s.authRequired(c) {
+		c.W.AppendError("NOAUTH HELLO must be called with the client already authenticated, otherwise the HELLO AUTH <user> <pass> option can be used to authenticate the client and select the RESP protocol version at the same time")
+		return
 	}
 	c.W.SetProto(proto)
 
@@ -170,6 +177,7 @@ func isCanonicalInt(b []byte) bool {
 // the same in every keyslot program, keyed as NewCommands expects.
 func (s *Server) ConnectionHandlers() map[string]HandlerFunc {
 	return map[string]HandlerFunc{
+		"auth":           s.auth,
 		"ping":           Ping,
 		"echo":           Echo,
 		"quit":           Quit,

@@ -22,6 +22,9 @@ type Commands struct {
 	table    *router.Table
 	entries  map[*router.Command]entry
 	rejected prometheus.Counter
+	// authRequired, when set, reports whether a client must authenticate
+	// before running commands not flagged no_auth.
+	authRequired func(c *Conn) bool
 }
 
 type entry struct {
@@ -94,8 +97,10 @@ func (d *Commands) Names() []string {
 }
 
 // Lookup resolves a call to its command and handler, or replies Redis's
-// error for an unknown command or subcommand or a wrong argument count and
-// returns ok false.
+// error for an unknown command or subcommand, a wrong argument count or a
+// client that has not authenticated, and returns ok false. The checks run
+// in Redis's order: an unauthenticated client still learns that a command
+// is unknown.
 func (d *Commands) Lookup(c *Conn, args [][]byte) (cmd *router.Command, fn HandlerFunc, ok bool) {
 	cmd, err := d.table.Lookup(args)
 	if err != nil {
@@ -109,6 +114,11 @@ func (d *Commands) Lookup(c *Conn, args [][]byte) (cmd *router.Command, fn Handl
 		// gives the arity error of the container.
 		d.rejected.Inc()
 		c.W.AppendError("ERR wrong number of arguments for '" + cmd.Name + "' command")
+		return nil, nil, false
+	}
+	if d.authRequired != nil && d.authRequired(c) && cmd.Flags&router.FlagNoAuth == 0 {
+		d.rejected.Inc()
+		c.W.AppendError("NOAUTH Authentication required.")
 		return nil, nil, false
 	}
 	e.calls.Inc()

@@ -32,6 +32,20 @@ type Config struct {
 	Mode string
 	// Role reports the role HELLO shows; nil means "master".
 	Role func() string
+	// Password returns the requirepass in force; nil or "" means clients
+	// need not authenticate. It is called per check, so it may change.
+	Password func() string
+	// PushLimit bounds what a client in push mode (Pub/Sub) may have
+	// queued and unwritten, as Redis's client-output-buffer-limit does for
+	// pubsub clients: past Hard bytes, or past Soft bytes for longer than
+	// SoftSeconds, the client is closed. Zero values disable each limit.
+	PushLimit OutputLimit
+}
+
+// OutputLimit is one class of Redis's client-output-buffer-limit.
+type OutputLimit struct {
+	Hard, Soft  int64
+	SoftSeconds int64
 }
 
 // queryBufSlack is room in the query buffer beyond the largest bulk, for
@@ -69,7 +83,8 @@ type Server struct {
 
 // New returns a server whose connections h serves. Its command set is the
 // program's handlers plus what every program has: the connection commands
-// and the COMMAND family. Metrics are registered with reg as
+// and the COMMAND family. A program handler replaces the connection
+// command of the same name (the node's PING knows about Pub/Sub). Metrics are registered with reg as
 // keyslot_<cfg.Subsystem>_…. It does not listen yet.
 func New(cfg Config, h Handler, handlers map[string]HandlerFunc, lg *zap.Logger, reg prometheus.Registerer) (*Server, error) {
 	m, err := NewMetrics(reg, "keyslot", cfg.Subsystem)
@@ -86,14 +101,12 @@ func New(cfg Config, h Handler, handlers map[string]HandlerFunc, lg *zap.Logger,
 	s := &Server{cfg: cfg, h: h, lg: lg, m: m, conns: make(map[*Conn]struct{})}
 	all := s.ConnectionHandlers()
 	for name, fn := range handlers {
-		if _, dup := all[name]; dup {
-			return nil, fmt.Errorf("server: %q is a connection command every program has", name)
-		}
 		all[name] = fn
 	}
 	if s.cmds, err = NewCommands(all, reg, "keyslot", cfg.Subsystem); err != nil {
 		return nil, err
 	}
+	s.cmds.authRequired = s.authRequired
 	return s, nil
 }
 

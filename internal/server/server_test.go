@@ -41,11 +41,16 @@ func (h *testHandler) Closed(*Conn) { h.closed.Add(1) }
 
 func startServer(t *testing.T, cfg Config) (*Server, *testHandler, *Metrics) {
 	t.Helper()
+	return startServerWith(t, cfg, nil)
+}
+
+func startServerWith(t *testing.T, cfg Config, handlers map[string]HandlerFunc) (*Server, *testHandler, *Metrics) {
+	t.Helper()
 	h := &testHandler{}
 	cfg.Addr = "127.0.0.1:0"
 	cfg.Mode = "standalone"
 	cfg.Subsystem = "test"
-	s, err := New(cfg, h, nil, zaptest.NewLogger(t), prometheus.NewRegistry())
+	s, err := New(cfg, h, handlers, zaptest.NewLogger(t), prometheus.NewRegistry())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -230,11 +235,18 @@ func TestResetCallsHandler(t *testing.T) {
 }
 
 func TestNewRejectsBadHandlers(t *testing.T) {
-	for name, want := range map[string]string{"nosuch": "not in the command table", "ping": "connection command"} {
-		_, err := New(Config{Subsystem: "t"}, &testHandler{}, map[string]HandlerFunc{name: Ping}, zaptest.NewLogger(t), prometheus.NewRegistry())
-		if err == nil || !strings.Contains(err.Error(), want) {
-			t.Errorf("handler %q: err = %v, want one saying %q", name, err, want)
-		}
+	_, err := New(Config{Subsystem: "t"}, &testHandler{}, map[string]HandlerFunc{"nosuch": Ping}, zaptest.NewLogger(t), prometheus.NewRegistry())
+	if err == nil || !strings.Contains(err.Error(), "not in the command table") {
+		t.Errorf("err = %v, want one saying the command is not in the table", err)
+	}
+}
+
+func TestProgramHandlerReplacesConnectionCommand(t *testing.T) {
+	s, _, _ := startServerWith(t, Config{}, map[string]HandlerFunc{
+		"ping": func(c *Conn, _ [][]byte) { c.W.AppendSimple("MINE") },
+	})
+	if got := do(t, dial(t, s), "PING"); got != "+MINE\r\n" {
+		t.Fatalf("PING = %q, want the program's reply", got)
 	}
 }
 
