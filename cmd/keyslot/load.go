@@ -35,14 +35,10 @@ const maxConfigFile = 1 << 20
 
 // ignoredEnv reports whether an environment variable with our prefix is
 // someone else's switch rather than a setting, so that its presence does not
-// stop start-up. KEYSLOT_REQUIRE_ALL is read by the test harness, and test
-// suites start keyslot with the environment they run in.
+// stop start-up. KEYSLOT_REQUIRE_ALL and KEYSLOT_COMPAT* are read by the test
+// harness, and test suites start keyslot with the environment they run in.
 func ignoredEnv(name string) bool {
-	switch name {
-	case "KEYSLOT_REQUIRE_ALL":
-		return true
-	}
-	return false
+	return name == "KEYSLOT_REQUIRE_ALL" || strings.HasPrefix(name, "KEYSLOT_COMPAT")
 }
 
 // envName returns the environment variable that sets key.

@@ -102,27 +102,35 @@ func (d *Commands) Names() []string {
 // in Redis's order: an unauthenticated client still learns that a command
 // is unknown.
 func (d *Commands) Lookup(c *Conn, args [][]byte) (cmd *router.Command, fn HandlerFunc, ok bool) {
+	cmd, fn, msg := d.Resolve(c, args)
+	if msg != "" {
+		c.W.AppendError(msg)
+		return nil, nil, false
+	}
+	return cmd, fn, true
+}
+
+// Resolve is Lookup that returns the error text instead of replying it, for
+// callers that word the reply themselves (EXEC answers EXECABORT).
+func (d *Commands) Resolve(c *Conn, args [][]byte) (cmd *router.Command, fn HandlerFunc, errMsg string) {
 	cmd, err := d.table.Lookup(args)
 	if err != nil {
 		d.rejected.Inc()
-		c.W.AppendError(err.Error())
-		return nil, nil, false
+		return nil, nil, err.Error()
 	}
 	e, found := d.entries[cmd]
 	if !found {
 		// A container called bare that has no handler of its own: Redis
 		// gives the arity error of the container.
 		d.rejected.Inc()
-		c.W.AppendError("ERR wrong number of arguments for '" + cmd.Name + "' command")
-		return nil, nil, false
+		return nil, nil, "ERR wrong number of arguments for '" + cmd.Name + "' command"
 	}
 	if d.authRequired != nil && d.authRequired(c) && cmd.Flags&router.FlagNoAuth == 0 {
 		d.rejected.Inc()
-		c.W.AppendError("NOAUTH Authentication required.")
-		return nil, nil, false
+		return nil, nil, "NOAUTH Authentication required."
 	}
 	e.calls.Inc()
-	return cmd, e.fn, true
+	return cmd, e.fn, ""
 }
 
 // Run looks the call up and runs it.

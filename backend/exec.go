@@ -1,0 +1,192 @@
+package backend
+
+import (
+	"bytes"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/keyslot/keyslot/internal/resp"
+	"github.com/keyslot/keyslot/internal/server"
+	"github.com/keyslot/keyslot/router"
+)
+
+// lockMode says which locks a command runs under.
+type lockMode uint8
+
+const (
+	// lockKeys: Keyspace.mu shared and the stripes of the command's keys,
+	// as the command table declares them.
+	lockKeys lockMode = iota
+	// lockAll: Keyspace.mu exclusively, for commands that span the
+	// keyspace or reach keys the table does not declare.
+	lockAll
+	// lockNone: no keyspace lock (connection, Pub/Sub, server commands
+	// that keep their own state).
+	lockNone
+)
+
+// spec is a node command: its handler and the locks it needs.
+type spec struct {
+	fn   func(x *Ctx)
+	lock lockMode
+}
+
+// commandSet is how each cmd_*.go file declares its commands.
+type commandSet map[string]spec
+
+// handlers turns the node's commands into server handlers. Each closure
+// knows its command's table entry, to find the keys to lock.
+func (s *Server) handlers(sets ...commandSet) (map[string]server.HandlerFunc, error) {
+	table := router.NewTable()
+	out := make(map[string]server.HandlerFunc)
+	for _, set := range sets {
+		for name, sp := range set {
+			if _, dup := out[name]; dup {
+				return nil, errDuplicate(name)
+			}
+			rc := table.ByName([]byte(name))
+			if rc == nil {
+				return nil, errNotInTable(name)
+			}
+			sp := sp
+			out[name] = func(c *server.Conn, args [][]byte) { s.run(c, rc, &sp, args) }
+		}
+	}
+	return out, nil
+}
+
+// Handle runs one client command (server.Handler): lookup and arity, then
+// the checks Redis makes before running a command, in its order, then the
+// command itself or, inside MULTI, its place in the queue.
+func (s *Server) Handle(c *server.Conn, cmd *resp.Command) {
+	cl := s.clientOf(c)
+	rc, fn, msg := s.Commands().Resolve(c, cmd.Args)
+	if msg == "" && cl.subscribed() && c.W.Proto() == 2 && !allowedSubscribed(rc) {
+		msg = "ERR Can't execute '" + rc.Name + "': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context"
+	}
+	if msg != "" {
+		s.reject(cl, cmd.Args, msg)
+		return
+	}
+	cl.lastCmd.Store(rc)
+	if cl.multi != nil && !runsInMulti(rc) {
+		if rc.Flags&router.FlagNoMulti != 0 {
+			c.W.AppendError("ERR Command not allowed inside a transaction")
+			cl.multi.failed = true
+			return
+		}
+		cl.multi.queue(rc, fn, cmd.Args)
+		cl.multiN.Store(int32(len(cl.multi.cmds)))
+		c.W.AppendSimple("QUEUED")
+		return
+	}
+	fn(c, cmd.Args)
+}
+
+// reject answers a command refused before it ran. Inside MULTI the
+// transaction is marked failed; a refused EXEC discards it and says why.
+func (s *Server) reject(cl *client, args [][]byte, msg string) {
+	if len(args) > 0 && cmdIs(args[0], "exec") {
+		cl.discard()
+		s.unwatchAll(cl)
+		cl.conn.W.AppendError("EXECABORT Transaction discarded because of: " + strings.TrimPrefix(msg, "ERR "))
+		return
+	}
+	if cl.multi != nil {
+		cl.multi.failed = true
+	}
+	cl.conn.W.AppendError(msg)
+}
+
+// allowedSubscribed reports whether a RESP2 client in Pub/Sub mode may run
+// rc.
+func allowedSubscribed(rc *router.Command) bool {
+	switch rc.Name {
+	case "subscribe", "ssubscribe", "psubscribe", "unsubscribe", "sunsubscribe", "punsubscribe", "ping", "quit", "reset":
+		return true
+	}
+	return false
+}
+
+// runsInMulti reports whether rc runs at once inside MULTI rather than
+// being queued.
+func runsInMulti(rc *router.Command) bool {
+	switch rc.Name {
+	case "exec", "discard", "multi", "watch", "quit", "reset":
+		return true
+	}
+	return false
+}
+
+// run executes one node command under the locks its spec asks for.
+func (s *Server) run(c *server.Conn, rc *router.Command, sp *spec, args [][]byte) {
+	cl := s.clientOf(c)
+	x := &cl.x
+	x.Args, x.cmd, x.now, x.ready = args, rc, time.Now().UnixMilli(), x.ready[:0]
+	if cl.inExec {
+		// EXEC (or serving a blocked client) already holds the keyspace.
+		x.db, x.exclusive = s.ks.dbs[cl.db], true
+		sp.fn(x)
+		cl.pendingReady = append(cl.pendingReady, x.ready...)
+		return
+	}
+	switch sp.lock {
+	case lockNone:
+		x.db, x.exclusive = nil, false
+		sp.fn(x)
+	case lockAll:
+		s.ks.mu.Lock()
+		x.db, x.exclusive = s.ks.dbs[cl.db], true
+		sp.fn(x)
+		s.ks.mu.Unlock()
+	default:
+		stripes := s.stripesOf(cl, rc, args)
+		s.ks.mu.RLock()
+		for _, i := range stripes {
+			s.ks.stripes[i].mu.Lock()
+		}
+		x.db, x.exclusive = s.ks.dbs[cl.db], false
+		sp.fn(x)
+		for _, i := range stripes {
+			s.ks.stripes[i].mu.Unlock()
+		}
+		s.ks.mu.RUnlock()
+	}
+	if len(x.ready) > 0 {
+		s.serveReady(x.ready)
+	}
+	if x.blocked != nil {
+		s.waitBlocked(x)
+	}
+}
+
+// stripesOf returns the stripes of a call's keys, sorted and distinct.
+func (s *Server) stripesOf(cl *client, rc *router.Command, args [][]byte) []int {
+	cl.keyRefs = rc.Keys(args, cl.keyRefs[:0])
+	out := cl.stripeBuf[:0]
+	for _, k := range cl.keyRefs {
+		out = append(out, stripeOf(args[k.Pos]))
+	}
+	if len(out) > 1 {
+		slices.Sort(out)
+		out = slices.Compact(out)
+	}
+	cl.stripeBuf = out
+	return out
+}
+
+// lockAllFor runs fn with the keyspace held exclusively on behalf of cl,
+// so that node commands called from it (EXEC's queue) run without locking.
+func (s *Server) lockAllFor(cl *client, fn func()) {
+	s.ks.mu.Lock()
+	cl.inExec = true
+	defer func() {
+		cl.inExec = false
+		s.ks.mu.Unlock()
+	}()
+	fn()
+}
+
+// cmdIs reports whether arg equals name, ignoring ASCII case.
+func cmdIs(arg []byte, name string) bool { return bytes.EqualFold(arg, []byte(name)) }
