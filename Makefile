@@ -6,6 +6,7 @@ LDFLAGS  := -s -w -X github.com/keyslot/keyslot/internal/version.Version=$(VERSI
 BIN      := bin/keyslot
 IMAGE    ?= keyslot:dev
 FUZZTIME ?= 10s
+FUZZCMDTIME ?= 60s
 
 .PHONY: all build test fmt-check vet layout bench fuzz run docker lint clean
 
@@ -35,7 +36,8 @@ bench: build
 	$(GO) test -run '^$$' -bench . -benchmem ./...
 	./test/bench/compare.sh $(BIN)
 
-## fuzz: a short run of every fuzz target (FUZZTIME=60s for a longer one)
+## fuzz: a short run of every fuzz target (FUZZTIME=60s for a longer one), then
+## random and malformed commands against a node for FUZZCMDTIME (default 60s)
 fuzz:
 	@for pkg in $$($(GO) list ./...); do \
 	  for f in $$($(GO) test -list '^Fuzz' $$pkg 2>/dev/null | grep '^Fuzz'); do \
@@ -43,6 +45,7 @@ fuzz:
 	    $(GO) test -run '^$$' -fuzz "^$$f$$" -fuzztime $(FUZZTIME) $$pkg || exit 1; \
 	  done; \
 	done
+	KEYSLOT_FUZZ_DURATION=$(FUZZCMDTIME) $(GO) test -count=1 -run '^TestRandomCommands$$' ./backend/
 
 ## run: a local cluster and proxy in one process; prints how to connect
 run:

@@ -136,22 +136,9 @@ func (s *Server) run(c *server.Conn, rc *router.Command, sp *spec, args [][]byte
 		x.db, x.exclusive = nil, false
 		sp.fn(x)
 	case lockAll:
-		s.ks.mu.Lock()
-		x.db, x.exclusive = s.ks.dbs[cl.db], true
-		sp.fn(x)
-		s.ks.mu.Unlock()
+		s.runExclusive(x, cl, sp)
 	default:
-		stripes := s.stripesOf(cl, rc, args)
-		s.ks.mu.RLock()
-		for _, i := range stripes {
-			s.ks.stripes[i].mu.Lock()
-		}
-		x.db, x.exclusive = s.ks.dbs[cl.db], false
-		sp.fn(x)
-		for _, i := range stripes {
-			s.ks.stripes[i].mu.Unlock()
-		}
-		s.ks.mu.RUnlock()
+		s.runStriped(x, cl, rc, sp, args)
 	}
 	if len(x.ready) > 0 {
 		s.serveReady(x.ready)
@@ -159,6 +146,33 @@ func (s *Server) run(c *server.Conn, rc *router.Command, sp *spec, args [][]byte
 	if x.blocked != nil {
 		s.waitBlocked(x)
 	}
+}
+
+// runExclusive runs sp with the keyspace held exclusively. The unlock is
+// deferred: a handler that panics closes its connection only, and must not
+// leave the keyspace locked for everyone else.
+func (s *Server) runExclusive(x *Ctx, cl *client, sp *spec) {
+	s.ks.mu.Lock()
+	defer s.ks.mu.Unlock()
+	x.db, x.exclusive = s.ks.dbs[cl.db], true
+	sp.fn(x)
+}
+
+// runStriped runs sp holding the keyspace shared and its keys' stripes.
+func (s *Server) runStriped(x *Ctx, cl *client, rc *router.Command, sp *spec, args [][]byte) {
+	stripes := s.stripesOf(cl, rc, args)
+	s.ks.mu.RLock()
+	for _, i := range stripes {
+		s.ks.stripes[i].mu.Lock()
+	}
+	defer func() {
+		for _, i := range stripes {
+			s.ks.stripes[i].mu.Unlock()
+		}
+		s.ks.mu.RUnlock()
+	}()
+	x.db, x.exclusive = s.ks.dbs[cl.db], false
+	sp.fn(x)
 }
 
 // stripesOf returns the stripes of a call's keys, sorted and distinct.
