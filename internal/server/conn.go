@@ -28,11 +28,14 @@ type Conn struct {
 	srv        *Server
 	nc         net.Conn
 	rd         *resp.Reader
-	closeAfter bool         // set by QUIT: close once this batch's replies are out
-	stopping   atomic.Bool  // set by Shutdown before it wakes the reader
-	authed     bool         // AUTH or HELLO AUTH succeeded
-	killed     atomic.Bool  // set by Kill
-	lastActive atomic.Int64 // unix nanoseconds of the last batch, for CLIENT LIST idle
+	closeAfter bool        // set by QUIT: close once this batch's replies are out
+	stopping   atomic.Bool // set by Shutdown before it wakes the reader
+	authed     bool        // AUTH or HELLO AUTH succeeded
+	// idleDeadlines records that deadlines were set for an idle timeout,
+	// to clear them if the timeout is turned off.
+	idleDeadlines bool
+	killed        atomic.Bool  // set by Kill
+	lastActive    atomic.Int64 // unix nanoseconds of the last batch, for CLIENT LIST idle
 
 	// stash holds bytes read from the client while it was blocked (see
 	// Wait); Read returns them before reading the socket again.
@@ -60,6 +63,9 @@ func newConn(s *Server, nc net.Conn) *Conn {
 		nc:      nc,
 	}
 	c.lastActive.Store(c.Created.UnixNano())
+	// As in Redis, a client that connects while the default user has no
+	// password is logged in, and stays so if one is set later.
+	c.authed = s.password() == ""
 	c.W = resp.NewWriter(c)
 	c.rd = resp.NewReader(c, s.cfg.Limits)
 	return c
@@ -81,8 +87,14 @@ func (c *Conn) Read(p []byte) (int, error) {
 	if c.stashErr != nil {
 		return 0, c.stashErr
 	}
-	if t := c.srv.cfg.IdleTimeout; t > 0 {
+	if t := c.srv.live().IdleTimeout; t > 0 {
 		_ = c.nc.SetReadDeadline(time.Now().Add(t))
+		c.idleDeadlines = true
+	} else if c.idleDeadlines {
+		// The timeout was turned off (CONFIG SET timeout 0).
+		_ = c.nc.SetReadDeadline(time.Time{})
+		_ = c.nc.SetWriteDeadline(time.Time{})
+		c.idleDeadlines = false
 	}
 	// Checked after setting the deadline: Shutdown sets stopping before its
 	// own deadline, so either we see it here or its deadline wins.
@@ -101,8 +113,9 @@ func (c *Conn) Write(p []byte) (int, error) {
 	if c.push != nil {
 		return c.push.queue(p)
 	}
-	if t := c.srv.cfg.IdleTimeout; t > 0 {
+	if t := c.srv.live().IdleTimeout; t > 0 {
 		_ = c.nc.SetWriteDeadline(time.Now().Add(t))
+		c.idleDeadlines = true
 	}
 	if c.stopping.Load() {
 		_ = c.nc.SetWriteDeadline(time.Now().Add(shutdownWriteGrace))

@@ -38,7 +38,7 @@ func (s *Server) reset(c *Conn, _ [][]byte) {
 	c.SetName("")
 	// Redis logs the client back in as the default user, which needs
 	// authenticating again when it has a password.
-	c.authed = false
+	c.authed = s.password() == ""
 	s.h.Reset(c)
 	c.W.AppendSimple("RESET")
 }

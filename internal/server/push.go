@@ -41,7 +41,7 @@ func (c *Conn) EnablePush() {
 	s := c.srv
 	p := &pusher{
 		c:    c,
-		lim:  s.cfg.PushLimit,
+		lim:  s.live().PushLimit,
 		wake: make(chan struct{}, 1),
 		quit: make(chan struct{}),
 		done: make(chan struct{}),

@@ -39,6 +39,19 @@ func TestAuth(t *testing.T) {
 	if got := do(t, hello, "HELLO", "2", "AUTH", "default", "pw"); !strings.HasPrefix(got, "*14\r\n") {
 		t.Errorf("HELLO AUTH = %q", got)
 	}
+	// A client that connected without a password stays logged in when one
+	// is set.
+	mu.Lock()
+	pass = ""
+	mu.Unlock()
+	early := dial(t, s)
+	do(t, early, "PING") // accepted before the password is set
+	mu.Lock()
+	pass = "pw2"
+	mu.Unlock()
+	if got := do(t, early, "PING"); got != "+PONG\r\n" {
+		t.Errorf("PING from a client that connected before requirepass = %q", got)
+	}
 	mu.Lock()
 	pass = ""
 	mu.Unlock()

@@ -40,6 +40,27 @@ type Config struct {
 	// pubsub clients: past Hard bytes, or past Soft bytes for longer than
 	// SoftSeconds, the client is closed. Zero values disable each limit.
 	PushLimit OutputLimit
+	// Live, when set, returns the settings that may change while the
+	// program runs (CONFIG SET); they override the fields above.
+	Live func() Live
+}
+
+// Live is the part of Config a running program may change. Each value
+// applies from the next time it is checked: an idle timeout at the next
+// read or write, MaxClients at the next accept, PushLimit to push queues
+// opened after.
+type Live struct {
+	IdleTimeout time.Duration
+	MaxClients  int
+	PushLimit   OutputLimit
+}
+
+// live returns the settings in force now.
+func (s *Server) live() Live {
+	if s.cfg.Live != nil {
+		return s.cfg.Live()
+	}
+	return Live{IdleTimeout: s.cfg.IdleTimeout, MaxClients: s.cfg.MaxClients, PushLimit: s.cfg.PushLimit}
 }
 
 // OutputLimit is one class of Redis's client-output-buffer-limit.
@@ -186,7 +207,7 @@ func (s *Server) track(c *Conn) trackResult {
 	switch {
 	case s.closing:
 		return trackClosing
-	case s.cfg.MaxClients > 0 && len(s.conns) >= s.cfg.MaxClients:
+	case s.live().MaxClients > 0 && len(s.conns) >= s.live().MaxClients:
 		return trackFull
 	}
 	s.conns[c] = struct{}{}

@@ -91,7 +91,7 @@ func (c *Conn) Wait(wake <-chan struct{}, timeout time.Duration) WaitResult {
 	if c.stashErr != nil {
 		return Gone
 	}
-	if c.srv.cfg.IdleTimeout <= 0 {
+	if c.srv.live().IdleTimeout <= 0 {
 		_ = c.nc.SetReadDeadline(time.Time{})
 	}
 	return res
