@@ -3,11 +3,11 @@ package backend
 import (
 	"math"
 	"slices"
-	"strconv"
 	"time"
 
 	"github.com/keyslot/keyslot/internal/resp"
 	"github.com/keyslot/keyslot/internal/server"
+	"github.com/keyslot/keyslot/router"
 )
 
 // waiter is a client blocked on keys (BLPOP, BLMOVE, BZPOPMIN…).
@@ -23,6 +23,15 @@ type waiter struct {
 	wake      chan struct{} // capacity 1
 	// served is set, with the waiter's keys locked, by whoever served it.
 	served bool
+	// The call that blocked, for try: its arguments stay valid while the
+	// client is blocked, since its reader is not reading.
+	args [][]byte
+	cmd  *router.Command
+	// out receives the reply written by whoever serves the client: the
+	// client's own writer belongs to its goroutine, which may still be
+	// flushing it when another client's command serves it.
+	out sliceWriter
+	w   *resp.Writer
 }
 
 // block makes the client wait for one of keys to be filled, once the
@@ -30,7 +39,9 @@ type waiter struct {
 // after each command that fills one of them. The handler has already
 // tried once and found nothing.
 func (x *Ctx) block(keys [][]byte, timeout time.Duration, try func(x *Ctx, key []byte) bool, onTimeout func(w *resp.Writer)) {
-	wt := &waiter{cl: x.cl, timeout: timeout, try: try, onTimeout: onTimeout, wake: make(chan struct{}, 1)}
+	wt := &waiter{cl: x.cl, timeout: timeout, try: try, onTimeout: onTimeout, wake: make(chan struct{}, 1), args: x.Args, cmd: x.cmd}
+	wt.w = resp.NewWriter(&wt.out)
+	wt.w.SetProto(x.W.Proto())
 	for _, key := range keys {
 		k := dbKey{x.db.id, string(key)}
 		if slices.Contains(wt.keys, k) {
@@ -56,6 +67,7 @@ func (s *Server) waitBlocked(x *Ctx) {
 	res := x.c.Wait(wt.wake, wt.timeout)
 	s.stats.blockedClients.Add(-1)
 	if res == server.Woken {
+		x.W.AppendRaw(wt.out.b)
 		return
 	}
 	stripes := make([]int, 0, len(wt.keys))
@@ -76,7 +88,10 @@ func (s *Server) waitBlocked(x *Ctx) {
 		s.ks.stripes[i].mu.Unlock()
 	}
 	s.ks.mu.RUnlock()
-	if !served && res == server.TimedOut {
+	switch {
+	case served:
+		x.W.AppendRaw(wt.out.b)
+	case res == server.TimedOut:
 		wt.onTimeout(x.W)
 	}
 }
@@ -111,13 +126,18 @@ func (s *Server) serveReady(keys []dbKey) {
 	for i := 0; i < len(keys); i++ {
 		k := keys[i]
 		st := &s.ks.stripes[stripeOf([]byte(k.key))]
-		for len(st.blocked[k]) > 0 {
-			wt := st.blocked[k][0]
-			x := &wt.cl.x
-			x.db, x.now, x.exclusive, x.ready = s.ks.dbs[k.db], now, true, x.ready[:0]
-			if !wt.try(x, []byte(k.key)) {
-				break
+		// Each waiter in arrival order; one that cannot be served (it waits
+		// for another type, or the key ran dry) stays blocked.
+		for _, wt := range slices.Clone(st.blocked[k]) {
+			if wt.served {
+				continue
 			}
+			x := &Ctx{s: s, c: wt.cl.conn, cl: wt.cl, W: wt.w, Args: wt.args, cmd: wt.cmd,
+				db: s.ks.dbs[k.db], now: now, exclusive: true}
+			if !wt.try(x, []byte(k.key)) {
+				continue
+			}
+			_ = wt.w.Flush()
 			wt.served = true
 			s.removeWaiter(wt)
 			keys = append(keys, x.ready...)
@@ -126,28 +146,30 @@ func (s *Server) serveReady(keys []dbKey) {
 	}
 }
 
-// parseTimeout reads a blocking command's timeout in seconds, replying
-// Redis's error when it is not one.
+// parseTimeout reads a blocking command's timeout in seconds as Redis 7.0
+// does: a long double, rounded up to whole milliseconds and converted to a
+// 64-bit integer, where anything out of range (inf, 1e16) turns into the
+// most negative value and so "is negative"; 0, or a negative fraction of a
+// millisecond, waits forever.
 func (x *Ctx) parseTimeout(arg []byte) (time.Duration, bool) {
-	f, err := strconv.ParseFloat(string(arg), 64)
-	if err != nil || math.IsNaN(f) || math.IsInf(f, 0) || !isStrtodNumber(arg) {
+	var ld longDouble
+	if !ld.parse(arg) {
 		x.W.AppendError("ERR timeout is not a float or out of range")
 		return 0, false
 	}
-	if f < 0 {
+	var ms float64
+	if ld.inf != 0 {
+		ms = math.Inf(ld.inf)
+	} else {
+		f, _ := ld.f.Float64()
+		ms = math.Ceil(f * 1000)
+	}
+	if math.IsInf(ms, 0) || ms >= math.MaxInt64 || ms < 0 {
 		x.W.AppendError("ERR timeout is negative")
 		return 0, false
 	}
-	ms := f * 1000
 	if ms > float64(math.MaxInt64/int64(time.Millisecond)) {
-		x.W.AppendError("ERR timeout is out of range")
-		return 0, false
+		return 0, true // beyond what a Duration holds: as good as forever
 	}
-	d := time.Duration(ms * float64(time.Millisecond))
-	if f > 0 && d < time.Millisecond {
-		// Redis rounds a positive timeout below 1 ms up to 1 ms rather than
-		// treating it as "forever".
-		d = time.Millisecond
-	}
-	return d, true
+	return time.Duration(ms) * time.Millisecond, true
 }

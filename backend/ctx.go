@@ -73,7 +73,7 @@ func (x *Ctx) lookup(key []byte) *dict.Entry[item] {
 		x.expireKey(key)
 		return nil
 	}
-	e.Value.lru = x.s.lruClock()
+	x.s.touch(&e.Value)
 	return e
 }
 
@@ -126,7 +126,7 @@ func as[T any](x *Ctx, e *dict.Entry[item]) (*dict.Entry[item], T, bool) {
 // add creates a key that lookup has just found missing.
 func (x *Ctx) add(key []byte, val value) *dict.Entry[item] {
 	e := x.db.insert(key, val)
-	e.Value.lru = x.s.lruClock()
+	e.Value.lru = x.s.newAccess()
 	x.notify(notifyNew, "new", key)
 	x.signalReady(key, val)
 	return e
@@ -140,7 +140,7 @@ func (x *Ctx) set(key []byte, val value, keepTTL bool) *dict.Entry[item] {
 		return x.add(key, val)
 	}
 	e.Value.val = val
-	e.Value.raw = false
+	e.Value.raw, e.Value.float = false, false
 	if !keepTTL && e.Value.exp != 0 {
 		x.db.setTTL(e, 0)
 	}

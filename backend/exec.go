@@ -62,9 +62,13 @@ func (s *Server) handlers(sets ...commandSet) (map[string]server.HandlerFunc, er
 func (s *Server) Handle(c *server.Conn, cmd *resp.Command) {
 	cl := s.clientOf(c)
 	rc, fn, msg := s.Commands().Resolve(c, cmd.Args)
+	if msg == "" && s.memoryLimits().maxmemory > 0 && !s.checkMemory() && rejectOnOOM(rc, cl) {
+		msg = errOOM
+	}
 	if msg == "" && cl.subscribed() && c.W.Proto() == 2 && !allowedSubscribed(rc) {
 		msg = "ERR Can't execute '" + rc.Name + "': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context"
 	}
+	msg = s.admit(cl, rc, cmd.Args, msg) // stats, protected commands, CLIENT PAUSE (cmd_server.go)
 	if msg != "" {
 		s.reject(cl, cmd.Args, msg)
 		return
@@ -77,11 +81,30 @@ func (s *Server) Handle(c *server.Conn, cmd *resp.Command) {
 			return
 		}
 		cl.multi.queue(rc, fn, cmd.Args)
+		cl.multi.denyOOM = cl.multi.denyOOM || rc.Flags&router.FlagDenyOOM != 0
 		cl.multiN.Store(int32(len(cl.multi.cmds)))
 		c.W.AppendSimple("QUEUED")
 		return
 	}
-	fn(c, cmd.Args)
+	s.call(cl, rc, fn, cmd.Args) // fn, timed and counted, fed to MONITOR (cmd_server.go)
+}
+
+// rejectOnOOM reports whether rc is refused while memory is over the
+// limit: deny-oom commands, EXEC of a transaction holding one, and inside
+// MULTI anything but EXEC, DISCARD, QUIT and RESET, since queueing itself
+// takes memory.
+func rejectOnOOM(rc *router.Command, cl *client) bool {
+	if oomRejects(rc, cl) {
+		return true
+	}
+	if cl.multi == nil {
+		return false
+	}
+	switch rc.Name {
+	case "exec", "discard", "quit", "reset":
+		return false
+	}
+	return true
 }
 
 // reject answers a command refused before it ran. Inside MULTI the

@@ -19,6 +19,9 @@ const (
 )
 
 func (s *Server) activeExpireCycle() {
+	if !s.activeExpireEnabled() { // DEBUG SET-ACTIVE-EXPIRE 0
+		return
+	}
 	deadline := time.Now().Add(expireCycleBudget)
 	rng := rand.New(rand.NewPCG(rand.Uint64(), rand.Uint64()))
 	x := &Ctx{s: s}

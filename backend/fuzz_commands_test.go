@@ -223,8 +223,9 @@ func fuzzArgs(rng *rand.Rand, rc *router.Command) []string {
 	for _, a := range rc.Doc.Args {
 		args = appendArg(rng, args, a, 0)
 	}
-	if rng.IntN(10) == 0 && len(args) > 1 {
-		// A wrong argument count or a stray word, now and then.
+	// A wrong argument count or a stray word, now and then; not for blocking
+	// commands, whose last argument is the timeout.
+	if rng.IntN(10) == 0 && len(args) > 1 && rc.Flags&router.FlagBlocking == 0 {
 		if rng.IntN(2) == 0 {
 			args = args[:rng.IntN(len(args)-1)+1]
 		} else {

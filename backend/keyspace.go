@@ -76,6 +76,9 @@ type item struct {
 	exp int64 // expiry, unix milliseconds; 0 for none
 	lru uint32
 	raw bool // a string changed in place (APPEND, SETRANGE…): OBJECT ENCODING says raw
+	// float marks an INCRBYFLOAT result, which Redis stores embstr even
+	// when it reads as an integer.
+	float bool
 }
 
 func newKeyspace(databases int) *Keyspace {

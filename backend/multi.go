@@ -7,8 +7,9 @@ import (
 
 // multiState is a transaction being queued.
 type multiState struct {
-	cmds   []queued
-	failed bool // a command was refused while queueing: EXEC aborts
+	cmds    []queued
+	failed  bool // a command was refused while queueing: EXEC aborts
+	denyOOM bool // a queued command is flagged deny-oom
 }
 
 type queued struct {

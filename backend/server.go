@@ -22,7 +22,9 @@ type Server struct {
 
 	ks    *Keyspace
 	ps    *pubsub
+	mem   *memState
 	stats stats
+	adm   admin // INFO, CLIENT, SLOWLOG, LATENCY, MONITOR, DEBUG state (cmd_server.go)
 	start time.Time
 
 	// notifyFlags is notify-keyspace-events as a bit set of notify*.
@@ -61,6 +63,7 @@ func New(cfg Config, lg *zap.Logger, reg prometheus.Registerer) (*Server, error)
 		lg:    lg,
 		ks:    newKeyspace(cfg.Databases),
 		ps:    newPubsub(),
+		mem:   newMemState(),
 		start: time.Now(),
 		stop:  make(chan struct{}),
 		bg:    make(chan struct{}),
@@ -71,6 +74,13 @@ func New(cfg Config, lg *zap.Logger, reg prometheus.Registerer) (*Server, error)
 		dbCommands(),
 		transactionCommands(),
 		pubsubCommands(),
+		s.configCommands(),
+		listCommands(),
+		hashCommands(), setCommands(),
+		zsetCommands(),
+		dumpCommands(),
+		sortCommands(),
+		serverCommands(), clientCommands(), debugCommands(), slowlogCommands(), monitorCommands(),
 	)
 	if err != nil {
 		return nil, err
@@ -82,7 +92,11 @@ func New(cfg Config, lg *zap.Logger, reg prometheus.Registerer) (*Server, error)
 		Limits:      resp.Limits{MaxBulkLen: int64(cfg.ProtoMaxBulkLen)},
 		Subsystem:   "node",
 		Mode:        "standalone",
-		PushLimit:   server.OutputLimit{Hard: 32 << 20, Soft: 8 << 20, SoftSeconds: 60},
+		Password:    s.requirePass,
+		PushLimit:   s.pushLimit(),
+		Live: func() server.Live {
+			return server.Live{IdleTimeout: s.idleTimeout(), MaxClients: s.maxClients(), PushLimit: s.pushLimit()}
+		},
 	}, s, handlers, lg, reg)
 	if err != nil {
 		return nil, err

@@ -22,13 +22,13 @@ type strValue struct{ b []byte }
 func (*strValue) typeName() string { return "string" }
 
 // encoding is int, embstr or raw as Redis would store the string: int for
-// a canonical integer that fits int64, embstr up to 44 bytes, raw above or
-// once changed in place.
+// a canonical integer that fits int64 (unless INCRBYFLOAT made it), embstr
+// up to 44 bytes, raw above or once changed in place.
 func (v *strValue) encoding(it *item) string {
 	if it.raw {
 		return "raw"
 	}
-	if len(v.b) <= 20 {
+	if len(v.b) <= 20 && !it.float {
 		if _, ok := parseInt(v.b); ok {
 			return "int"
 		}

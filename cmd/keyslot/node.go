@@ -3,6 +3,9 @@ package main
 import (
 	"context"
 	"errors"
+	"fmt"
+	"path/filepath"
+	"reflect"
 
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
@@ -38,15 +41,73 @@ func addNodeFlags(fs *pflag.FlagSet) {
 	fs.String("dir", d.Node.Dir, "working `directory` for data files")
 	fs.String("metrics-addr", d.Node.MetricsAddr, "`address` for /metrics, /healthz and /readyz, e.g. :9121; empty serves none")
 	fs.Duration("shutdown-timeout", d.Node.ShutdownTimeout, "longest a graceful shutdown may take")
+	fs.String("requirepass", d.Node.RequirePass, "`password` clients must give with AUTH; empty lets every client in")
+	byteSizeFlag(fs, "maxmemory", d.Node.MaxMemory, "memory limit past which maxmemory-policy applies; 0 is none")
+	fs.String("maxmemory-policy", d.Node.MaxMemoryPolicy, "what happens at maxmemory: noeviction, allkeys-lru, allkeys-lfu, allkeys-random, volatile-lru, volatile-lfu, volatile-random or volatile-ttl")
+	fs.Int("maxmemory-samples", d.Node.MaxMemorySamples, "keys an eviction samples per pick")
+	fs.String("notify-keyspace-events", d.Node.NotifyKeyspaceEvents, "keyspace notifications to publish, in Redis's `classes` (e.g. KEA); empty publishes none")
+	fs.Int64("hash-max-listpack-entries", d.Node.HashMaxListpackEntries, "most fields of a hash in its compact encoding")
+	byteSizeFlag(fs, "hash-max-listpack-value", d.Node.HashMaxListpackValue, "longest field or value of a hash in its compact encoding")
+	fs.Int64("set-max-intset-entries", d.Node.SetMaxIntsetEntries, "most members of an integer set in its compact encoding")
+	fs.Int64("zset-max-listpack-entries", d.Node.ZSetMaxListpackEntries, "most members of a sorted set in its compact encoding")
+	byteSizeFlag(fs, "zset-max-listpack-value", d.Node.ZSetMaxListpackValue, "longest member of a sorted set in its compact encoding")
+	fs.Int("list-max-listpack-size", d.Node.ListMaxListpackSize, "size of a list node: entries if positive, -1 to -5 for 4kb to 64kb")
+	byteSizeFlag(fs, "hll-sparse-max-bytes", d.Node.HLLSparseMaxBytes, "largest HyperLogLog kept in the sparse encoding")
 	d.Log.addFlags(fs)
+}
+
+// unsetParam marks a redis.conf parameter key that no source set. No file,
+// variable or flag can produce it.
+const unsetParam = "\x00unset"
+
+// paramKeys returns a pointer to a struct that holds st and, for every
+// other redis.conf parameter a node knows (backend.ParamNames), a string
+// key of that name, so that load accepts them all from the file and the
+// environment; names lists those extra keys in field order. They have no
+// flags: there are too many, and --help lists the ones keyslot acts on.
+func paramKeys(st nodeSettings) (ptr reflect.Value, names []string) {
+	own := make(map[string]bool)
+	for _, f := range fieldsOf(&st) {
+		own[f.key] = true
+	}
+	fields := []reflect.StructField{{
+		Name: "Settings", Type: reflect.TypeFor[nodeSettings](), Tag: `mapstructure:",squash"`,
+	}}
+	for _, name := range backend.ParamNames() {
+		if own[name] {
+			continue
+		}
+		fields = append(fields, reflect.StructField{
+			Name: fmt.Sprintf("P%d", len(names)),
+			Type: reflect.TypeFor[string](),
+			Tag:  reflect.StructTag(`mapstructure:"` + name + `"`),
+		})
+		names = append(names, name)
+	}
+	ptr = reflect.New(reflect.StructOf(fields))
+	ptr.Elem().Field(0).Set(reflect.ValueOf(st))
+	for i := range names {
+		ptr.Elem().Field(i + 1).SetString(unsetParam)
+	}
+	return ptr, names
 }
 
 // loadNodeSettings reads nodeSettings from defaults, the config file, the
 // environment and the parsed flags of fs, and validates them.
 func loadNodeSettings(fs *pflag.FlagSet) (nodeSettings, error) {
-	st := defaultNodeSettings()
-	if err := load(fs, &st); err != nil {
+	dst, names := paramKeys(defaultNodeSettings())
+	err := load(fs, dst.Interface())
+	st := dst.Elem().Field(0).Interface().(nodeSettings)
+	if err != nil {
 		return st, err
+	}
+	for i, name := range names {
+		if v := dst.Elem().Field(i + 1).String(); v != unsetParam {
+			if st.Node.Params == nil {
+				st.Node.Params = make(map[string]string)
+			}
+			st.Node.Params[name] = v
+		}
 	}
 	return st, errors.Join(st.Node.Validate(), st.Log.Validate())
 }
@@ -59,6 +120,11 @@ func newNodeCommand() *cobra.Command {
 
 ` + configHelp("proto-max-bulk-len") + `
 
+The config file and the environment also take every other redis.conf
+parameter by its name (hz, save, client-output-buffer-limit ...), with its
+value written as CONFIG SET takes it. CONFIG REWRITE rewrites the file
+given with --config.
+
 Cluster mode and the append-only file are not implemented yet: cluster-enabled
 and appendonly must stay no. Logs go to stderr, as JSON unless
 --log-format console.`,
@@ -69,6 +135,14 @@ and appendonly must stay no. Logs go to stderr, as JSON unless
 			st, err := loadNodeSettings(cmd.Flags())
 			if err != nil {
 				return err
+			}
+			if path := configPath(cmd.Flags()); path != "" {
+				// CONFIG REWRITE writes here even after a change of
+				// working directory, as Redis keeps its file's absolute
+				// path.
+				if st.Node.ConfigFile, err = filepath.Abs(path); err != nil {
+					return err
+				}
 			}
 			return serveUntilSignal(cmd, st.Log, func(ctx context.Context, lg *zap.Logger) error {
 				return runNode(ctx, st.Node, lg)
@@ -87,6 +161,16 @@ func runNode(ctx context.Context, cfg backend.Config, lg *zap.Logger) error {
 	if err != nil {
 		return err
 	}
+	// A client's SHUTDOWN ends the program, as it ends redis-server.
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	go func() {
+		select {
+		case <-srv.ShutdownRequested():
+			cancel()
+		case <-ctx.Done():
+		}
+	}()
 	var adm service
 	if cfg.MetricsAddr != "" {
 		adm = admin.New(cfg.MetricsAddr, reg, srv.Ready, lg.Named("admin"))
