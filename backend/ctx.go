@@ -63,13 +63,15 @@ const (
 )
 
 // lookup returns the key's live entry, or nil. An expired key is deleted
-// first, as Redis's expireIfNeeded does on every access.
+// first, as Redis's expireIfNeeded does on every access; as in Redis's
+// keyIsExpired, a key is expired once the clock is past its time, not at
+// it.
 func (x *Ctx) lookup(key []byte) *dict.Entry[item] {
 	e := x.db.find(key)
 	if e == nil {
 		return nil
 	}
-	if e.Value.exp != 0 && e.Value.exp <= x.now {
+	if e.Value.exp != 0 && e.Value.exp < x.now {
 		x.expireKey(key)
 		return nil
 	}

@@ -152,6 +152,7 @@ func (s *Server) run(c *server.Conn, rc *router.Command, sp *spec, args [][]byte
 		x.db, x.exclusive = s.ks.dbs[cl.db], true
 		sp.fn(x)
 		cl.pendingReady = append(cl.pendingReady, x.ready...)
+		x.ready = x.ready[:0]
 		return
 	}
 	switch sp.lock {
@@ -175,8 +176,12 @@ func (s *Server) run(c *server.Conn, rc *router.Command, sp *spec, args [][]byte
 // deferred: a handler that panics closes its connection only, and must not
 // leave the keyspace locked for everyone else.
 func (s *Server) runExclusive(x *Ctx, cl *client, sp *spec) {
+	x.W.Hold(true)
 	s.ks.mu.Lock()
-	defer s.ks.mu.Unlock()
+	defer func() {
+		s.ks.mu.Unlock()
+		x.W.Hold(false)
+	}()
 	x.db, x.exclusive = s.ks.dbs[cl.db], true
 	sp.fn(x)
 }
@@ -184,6 +189,15 @@ func (s *Server) runExclusive(x *Ctx, cl *client, sp *spec) {
 // runStriped runs sp holding the keyspace shared and its keys' stripes.
 func (s *Server) runStriped(x *Ctx, cl *client, rc *router.Command, sp *spec, args [][]byte) {
 	stripes := s.stripesOf(cl, rc, args)
+	if len(stripes) == 0 {
+		// The table found no key in this call (PFMERGE dest alone is one
+		// such call): the whole keyspace is the only safe lock.
+		s.runExclusive(x, cl, sp)
+		return
+	}
+	// Replies pile up in memory while locks are held: a client that does
+	// not read must not hold everyone else's keys.
+	x.W.Hold(true)
 	s.ks.mu.RLock()
 	for _, i := range stripes {
 		s.ks.stripes[i].mu.Lock()
@@ -193,6 +207,7 @@ func (s *Server) runStriped(x *Ctx, cl *client, rc *router.Command, sp *spec, ar
 			s.ks.stripes[i].mu.Unlock()
 		}
 		s.ks.mu.RUnlock()
+		x.W.Hold(false)
 	}()
 	x.db, x.exclusive = s.ks.dbs[cl.db], false
 	sp.fn(x)
@@ -216,11 +231,13 @@ func (s *Server) stripesOf(cl *client, rc *router.Command, args [][]byte) []int 
 // lockAllFor runs fn with the keyspace held exclusively on behalf of cl,
 // so that node commands called from it (EXEC's queue) run without locking.
 func (s *Server) lockAllFor(cl *client, fn func()) {
+	cl.conn.W.Hold(true)
 	s.ks.mu.Lock()
 	cl.inExec = true
 	defer func() {
 		cl.inExec = false
 		s.ks.mu.Unlock()
+		cl.conn.W.Hold(false)
 	}()
 	fn()
 }

@@ -25,12 +25,16 @@ func (s *Server) activeExpireCycle() {
 	deadline := time.Now().Add(expireCycleBudget)
 	rng := rand.New(rand.NewPCG(rand.Uint64(), rand.Uint64()))
 	x := &Ctx{s: s}
-	for dbi := range s.cfg.Databases {
+	// Start where the last cycle stopped, so no database starves.
+	n := s.cfg.Databases
+	for i := range n {
+		dbi := (s.expireDB + i) % n
 		for visited := 0; visited < 64; visited++ {
 			if time.Now().After(deadline) {
+				s.expireDB = dbi
 				return
 			}
-			if !s.expireSlotStep(x, dbi, rng) {
+			if !s.expireSlotStep(x, dbi, rng, deadline) {
 				break
 			}
 		}
@@ -39,7 +43,7 @@ func (s *Server) activeExpireCycle() {
 
 // expireSlotStep samples the next slot with TTLs of database dbi and
 // reports whether there was one.
-func (s *Server) expireSlotStep(x *Ctx, dbi int, rng *rand.Rand) bool {
+func (s *Server) expireSlotStep(x *Ctx, dbi int, rng *rand.Rand, deadline time.Time) bool {
 	s.ks.mu.RLock()
 	defer s.ks.mu.RUnlock()
 	db := s.ks.dbs[dbi]
@@ -67,7 +71,7 @@ func (s *Server) expireSlotStep(x *Ctx, dbi int, rng *rand.Rand) bool {
 		sampled := 0
 		sk.ttl.Sample(rng, expireSamplesPerLoop, func(e *dict.Entry[struct{}]) {
 			sampled++
-			if ke := sk.keys.FindString(e.Key); ke != nil && ke.Value.exp <= x.now {
+			if ke := sk.keys.FindString(e.Key); ke != nil && ke.Value.exp < x.now {
 				expired = append(expired, []byte(e.Key))
 			}
 		})
@@ -75,6 +79,11 @@ func (s *Server) expireSlotStep(x *Ctx, dbi int, rng *rand.Rand) bool {
 			x.expireKey(k)
 		}
 		if sampled == 0 || len(expired)*100 <= sampled*expireAcceptableRate {
+			return true
+		}
+		// A slot full of expired keys must not hold its stripe past the
+		// cycle's budget; the next cycle goes on.
+		if time.Now().After(deadline) {
 			return true
 		}
 	}

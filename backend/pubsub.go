@@ -123,7 +123,12 @@ func (p *pubsub) unsubscribe(x *Ctx, k subKind, names [][]byte) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	p.unsubscribeLocked(x.cl, x.W, k, names)
-	_ = x.W.Flush()
+	if x.c.PushEnabled() {
+		// Into the push queue, in order with messages; a client never in
+		// push mode gets its replies with the rest of its batch, and no
+		// socket write happens under mu.
+		_ = x.W.Flush()
+	}
 }
 
 func (p *pubsub) unsubscribeLocked(cl *client, w *resp.Writer, k subKind, names [][]byte) {
@@ -202,6 +207,7 @@ func (p *pubsub) updateCounts(cl *client, sb *subscriptions) {
 	cl.nsub.Store(int32(len(sb.channels)))
 	cl.npsub.Store(int32(len(sb.patterns)))
 	cl.nssub.Store(int32(len(sb.shard)))
+	cl.conn.LimitPush(cl.subscribed())
 }
 
 // message is one published message, encoded lazily for each protocol.
@@ -255,7 +261,7 @@ func (p *pubsub) publish(channel, data []byte, shard bool) int {
 	if shard {
 		m := &message{kind: subShard, channel: channel, data: data}
 		for cl := range p.shard[string(channel)] {
-			cl.conn.Push(m.bytes(cl.conn.W.Proto()))
+			cl.conn.Push(m.bytes(cl.conn.Proto()))
 			n++
 		}
 		return n
@@ -263,7 +269,7 @@ func (p *pubsub) publish(channel, data []byte, shard bool) int {
 	if subs := p.channels[string(channel)]; len(subs) > 0 {
 		m := &message{kind: subChannel, channel: channel, data: data}
 		for cl := range subs {
-			cl.conn.Push(m.bytes(cl.conn.W.Proto()))
+			cl.conn.Push(m.bytes(cl.conn.Proto()))
 			n++
 		}
 	}
@@ -273,7 +279,7 @@ func (p *pubsub) publish(channel, data []byte, shard bool) int {
 		}
 		m := &message{kind: subPattern, pattern: pat, channel: channel, data: data}
 		for cl := range subs {
-			cl.conn.Push(m.bytes(cl.conn.W.Proto()))
+			cl.conn.Push(m.bytes(cl.conn.Proto()))
 			n++
 		}
 	}

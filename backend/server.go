@@ -32,6 +32,7 @@ type Server struct {
 	clock       atomic.Uint32 // see lruClock
 	lastSave    atomic.Int64  // unix seconds of the last successful save (LASTSAVE)
 	expireSlot  []int         // per database: where the expire cycle goes on; background only
+	expireDB    int           // the database the expire cycle starts with; background only
 
 	stop chan struct{} // closed by Shutdown: background loops end
 	bg   chan struct{} // closed when the background loops have ended

@@ -19,6 +19,7 @@ type Writer struct {
 	buf   []byte
 	proto int
 	err   error
+	held  bool // see Hold
 }
 
 // NewWriter returns a Writer speaking RESP2 to w.
@@ -52,9 +53,15 @@ func (w *Writer) Flush() error {
 	return w.err
 }
 
+// Hold stops appends from writing through while held is true, so that a
+// caller holding locks never waits on a client that does not read; the
+// bytes pile up until Hold(false) and the next Flush. Flush itself still
+// writes.
+func (w *Writer) Hold(held bool) { w.held = held }
+
 // maybeFlush writes through once the buffer is large.
 func (w *Writer) maybeFlush() {
-	if len(w.buf) >= flushThreshold {
+	if len(w.buf) >= flushThreshold && !w.held {
 		_ = w.Flush()
 	}
 }

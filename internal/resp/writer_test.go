@@ -125,3 +125,22 @@ func BenchmarkWriterBulk(b *testing.B) {
 		_ = w.Flush()
 	}
 }
+
+func TestWriterHoldKeepsLargeRepliesBuffered(t *testing.T) {
+	var out bytes.Buffer
+	w := NewWriter(&out)
+	w.Hold(true)
+	big := bytes.Repeat([]byte("x"), 2*flushThreshold)
+	w.AppendBulk(big)
+	if out.Len() != 0 {
+		t.Fatalf("held writer wrote %d bytes through", out.Len())
+	}
+	w.Hold(false)
+	w.AppendInt(1)
+	if out.Len() == 0 {
+		t.Fatal("released writer did not write through past the threshold")
+	}
+	if err := w.Flush(); err != nil || out.Len() != w.Buffered()+len(big)+len("$131072\r\n\r\n:1\r\n") {
+		t.Fatalf("after Flush: %d bytes, err %v", out.Len(), err)
+	}
+}

@@ -35,6 +35,7 @@ type Conn struct {
 	// to clear them if the timeout is turned off.
 	idleDeadlines bool
 	killed        atomic.Bool  // set by Kill
+	proto         atomic.Int32 // mirrors W's protocol for other goroutines
 	lastActive    atomic.Int64 // unix nanoseconds of the last batch, for CLIENT LIST idle
 
 	// stash holds bytes read from the client while it was blocked (see
@@ -67,6 +68,7 @@ func newConn(s *Server, nc net.Conn) *Conn {
 	// password is logged in, and stays so if one is set later.
 	c.authed = s.password() == ""
 	c.W = resp.NewWriter(c)
+	c.proto.Store(2)
 	c.rd = resp.NewReader(c, s.cfg.Limits)
 	return c
 }
@@ -142,6 +144,16 @@ func (c *Conn) SetName(name string) {
 	c.name = name
 	c.mu.Unlock()
 }
+
+// setProto switches the protocol of the replies (HELLO, RESET).
+func (c *Conn) setProto(p int) {
+	c.W.SetProto(p)
+	c.proto.Store(int32(p))
+}
+
+// Proto returns the protocol the client speaks, 2 or 3. Unlike W.Proto it
+// may be called from any goroutine (a publisher encoding a message).
+func (c *Conn) Proto() int { return int(c.proto.Load()) }
 
 // Authenticated reports whether the client has authenticated with AUTH or
 // HELLO AUTH (meaningful only when a password is set).

@@ -34,7 +34,7 @@ func Quit(c *Conn, _ [][]byte) {
 // connection has (RESP2, no name, not authenticated, and the program's own
 // state).
 func (s *Server) reset(c *Conn, _ [][]byte) {
-	c.W.SetProto(2)
+	c.setProto(2)
 	c.SetName("")
 	// Redis logs the client back in as the default user, which needs
 	// authenticating again when it has a password.
@@ -120,7 +120,7 @@ func (s *Server) hello(c *Conn, args [][]byte) {
 		c.W.AppendError("NOAUTH HELLO must be called with the client already authenticated, otherwise the HELLO AUTH <user> <pass> option can be used to authenticate the client and select the RESP protocol version at the same time")
 		return
 	}
-	c.W.SetProto(proto)
+	c.setProto(proto)
 
 	role := "master"
 	if s.cfg.Role != nil {

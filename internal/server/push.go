@@ -3,6 +3,7 @@ package server
 import (
 	"errors"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -17,11 +18,12 @@ var errPushClosed = errors.New("server: client closed")
 // them. Nobody ever blocks on a slow client: past its output limit it is
 // closed, as Redis does.
 type pusher struct {
-	c    *Conn
-	lim  OutputLimit
-	wake chan struct{} // capacity 1: "the queue is not empty"
-	quit chan struct{} // closed by stop
-	done chan struct{} // closed when run returns
+	c       *Conn
+	limited atomic.Bool // the output limit applies (the client is subscribed)
+	lim     OutputLimit
+	wake    chan struct{} // capacity 1: "the queue is not empty"
+	quit    chan struct{} // closed by stop
+	done    chan struct{} // closed when run returns
 
 	mu        sync.Mutex
 	buf       []byte    // guarded by mu: queued and not yet written
@@ -46,10 +48,25 @@ func (c *Conn) EnablePush() {
 		quit: make(chan struct{}),
 		done: make(chan struct{}),
 	}
-	_ = c.W.Flush() // through the old path: these bytes come first
+	p.limited.Store(true)
 	c.push = p
 	s.wg.Add(1)
 	go p.run()
+	// Into the queue, ahead of anything pushed later; never a socket write
+	// here, since the caller may hold locks.
+	_ = c.W.Flush()
+}
+
+// PushEnabled reports whether EnablePush has run.
+func (c *Conn) PushEnabled() bool { return c.push != nil }
+
+// LimitPush turns the push-mode output limit on or off: Redis applies the
+// pubsub class of client-output-buffer-limit only while a client is
+// subscribed. Only the connection's own goroutine calls it.
+func (c *Conn) LimitPush(on bool) {
+	if c.push != nil {
+		c.push.limited.Store(on)
+	}
 }
 
 // Push queues b, a complete RESP message, for the client; any goroutine
@@ -71,7 +88,7 @@ func (p *pusher) queue(b []byte) (int, error) {
 		return 0, errPushClosed
 	}
 	p.buf = append(p.buf, b...)
-	if p.overLimitLocked(time.Now()) {
+	if p.limited.Load() && p.overLimitLocked(time.Now()) {
 		p.closed = true
 		p.buf = nil
 		p.mu.Unlock()
