@@ -10,7 +10,7 @@ import (
 // width, both signs, the three overflow modes, values and increments at
 // and beyond the field limits, unaligned offsets and #n offsets.
 func TestBitFieldOverflow(t *testing.T) {
-	p := strNewPair(t)
+	p := newDiffPair(t)
 	rng := rand.New(rand.NewPCG(5, 6))
 	edge := []int64{0, 1, -1, 2, -2, 127, 128, -128, -129, 255, 256, 1 << 31, -1 << 31,
 		1<<62 - 1, 1 << 62, -1 << 62, 1<<63 - 1, -1 << 63}
@@ -66,7 +66,7 @@ func TestBitFieldOverflow(t *testing.T) {
 // strings and ranges in bytes and bits, where the edge bytes are partly
 // inside the range.
 func TestBitPosRanges(t *testing.T) {
-	p := strNewPair(t)
+	p := newDiffPair(t)
 	rng := rand.New(rand.NewPCG(7, 8))
 	bytesOf := []byte{0x00, 0xff, 0x0f, 0xf0, 0x80, 0x01, 0x7f, 0xfe}
 	var cmds [][]string
@@ -101,7 +101,7 @@ func TestBitPosRanges(t *testing.T) {
 
 // TestBitOpValues compares BITOP with Redis on sources of mixed lengths.
 func TestBitOpValues(t *testing.T) {
-	p := strNewPair(t)
+	p := newDiffPair(t)
 	rng := rand.New(rand.NewPCG(9, 10))
 	var cmds [][]string
 	for range 200 {

@@ -38,21 +38,21 @@ func fieldNames(line string) []string {
 
 func clientID(t *testing.T, c *redistest.Conn) string {
 	t.Helper()
-	r := admDo(t, c, "CLIENT", "ID")
+	r := doStr(t, c, "CLIENT", "ID")
 	return strings.TrimSuffix(strings.TrimPrefix(r, ":"), "\r\n")
 }
 
 // TestClientInfoFields compares CLIENT INFO's field names and order with
 // a real redis-server's.
 func TestClientInfoFields(t *testing.T) {
-	ref := admDial(t, redistest.Start(t, redistest.Options{}).Addr)
-	ks := admDial(t, admNode(t, nil).Addr().String())
-	want := fieldNames(bulkText(t, admDo(t, ref, "CLIENT", "INFO")))
-	got := fieldNames(bulkText(t, admDo(t, ks, "CLIENT", "INFO")))
+	ref := dialNode(t, redistest.Start(t, redistest.Options{}).Addr)
+	ks := dialNode(t, startNode(t).Addr().String())
+	want := fieldNames(bulkText(t, doStr(t, ref, "CLIENT", "INFO")))
+	got := fieldNames(bulkText(t, doStr(t, ks, "CLIENT", "INFO")))
 	if strings.Join(got, " ") != strings.Join(want, " ") {
 		t.Errorf("CLIENT INFO fields:\n got %q\nwant %q", got, want)
 	}
-	line := bulkText(t, admDo(t, ks, "CLIENT", "INFO"))
+	line := bulkText(t, doStr(t, ks, "CLIENT", "INFO"))
 	if !regexp.MustCompile(`^id=\d+ addr=127\.0\.0\.1:\d+ laddr=127\.0\.0\.1:\d+ fd=-1 name= age=\d+ idle=0 flags=N db=0 sub=0 psub=0 ssub=0 multi=-1 qbuf=26 qbuf-free=0 argv-mem=10 multi-mem=0 rbs=0 rbp=0 obl=0 oll=0 omem=0 tot-mem=36 events=r cmd=client\|info user=default redir=-1 resp=2\n$`).MatchString(line) {
 		t.Errorf("CLIENT INFO = %q", line)
 	}
@@ -62,34 +62,35 @@ func TestClientInfoFields(t *testing.T) {
 // names, databases, subscriptions, MULTI, blocking, MONITOR, NO-EVICT,
 // the last command and the protocol.
 func TestClientListState(t *testing.T) {
-	s := admNode(t, nil)
+	s := startNode(t)
 	addr := s.Addr().String()
-	me := admDial(t, addr)
-	admDo(t, me, "CLIENT", "SETNAME", "me")
-	sub := admDial(t, addr)
-	admDo(t, sub, "CLIENT", "SETNAME", "sub")
-	admDo(t, sub, "SUBSCRIBE", "a", "b")
-	admDo(t, sub, "PSUBSCRIBE", "p*")
-	tx := admDial(t, addr)
-	admDo(t, tx, "CLIENT", "SETNAME", "tx")
-	admDo(t, tx, "SELECT", "5")
-	admDo(t, tx, "MULTI")
-	admDo(t, tx, "SET", "k", "v")
-	blk := admDial(t, addr)
-	admDo(t, blk, "CLIENT", "SETNAME", "blk")
-	admDo(t, blk, "HELLO", "3")
+	me := dialNode(t, addr)
+	doStr(t, me, "CLIENT", "SETNAME", "me")
+	sub := dialNode(t, addr)
+	doStr(t, sub, "CLIENT", "SETNAME", "sub")
+	doStr(t, sub, "SUBSCRIBE", "a", "b")
+	admRecv(t, sub) // b's confirmation, so that PSUBSCRIBE's is its own
+	doStr(t, sub, "PSUBSCRIBE", "p*")
+	tx := dialNode(t, addr)
+	doStr(t, tx, "CLIENT", "SETNAME", "tx")
+	doStr(t, tx, "SELECT", "5")
+	doStr(t, tx, "MULTI")
+	doStr(t, tx, "SET", "k", "v")
+	blk := dialNode(t, addr)
+	doStr(t, blk, "CLIENT", "SETNAME", "blk")
+	doStr(t, blk, "HELLO", "3")
 	if err := blk.Send("BLPOP", "l", "0"); err != nil {
 		t.Fatal(err)
 	}
-	mon := admDial(t, addr)
-	admDo(t, mon, "CLIENT", "SETNAME", "mon")
-	admDo(t, mon, "CLIENT", "NO-EVICT", "on")
-	admDo(t, mon, "MONITOR")
+	mon := dialNode(t, addr)
+	doStr(t, mon, "CLIENT", "SETNAME", "mon")
+	doStr(t, mon, "CLIENT", "NO-EVICT", "on")
+	doStr(t, mon, "MONITOR")
 	deadline := time.Now().Add(5 * time.Second)
 	for s.stats.blockedClients.Load() == 0 && time.Now().Before(deadline) {
 		time.Sleep(5 * time.Millisecond)
 	}
-	list := bulkText(t, admDo(t, me, "CLIENT", "LIST"))
+	list := bulkText(t, doStr(t, me, "CLIENT", "LIST"))
 	for name, want := range map[string]map[string]string{
 		"me":  {"flags": "N", "db": "0", "cmd": "client|list", "resp": "2", "multi": "-1"},
 		"sub": {"flags": "P", "sub": "2", "psub": "1", "cmd": "psubscribe"},
@@ -104,26 +105,26 @@ func TestClientListState(t *testing.T) {
 			}
 		}
 	}
-	if got := bulkText(t, admDo(t, me, "CLIENT", "LIST", "TYPE", "pubsub")); !strings.Contains(got, "name=sub ") || strings.Count(got, "\n") != 1 {
+	if got := bulkText(t, doStr(t, me, "CLIENT", "LIST", "TYPE", "pubsub")); !strings.Contains(got, "name=sub ") || strings.Count(got, "\n") != 1 {
 		t.Errorf("TYPE pubsub = %q", got)
 	}
-	if got := bulkText(t, admDo(t, me, "CLIENT", "LIST", "TYPE", "normal")); strings.Contains(got, "name=sub ") || strings.Count(got, "\n") != 4 {
+	if got := bulkText(t, doStr(t, me, "CLIENT", "LIST", "TYPE", "normal")); strings.Contains(got, "name=sub ") || strings.Count(got, "\n") != 4 {
 		t.Errorf("TYPE normal = %q", got)
 	}
 	id := clientID(t, me)
-	if got := bulkText(t, admDo(t, me, "CLIENT", "LIST", "ID", id, "99999", id)); strings.Count(got, "name=me ") != 2 || strings.Count(got, "\n") != 2 {
+	if got := bulkText(t, doStr(t, me, "CLIENT", "LIST", "ID", id, "99999", id)); strings.Count(got, "name=me ") != 2 || strings.Count(got, "\n") != 2 {
 		t.Errorf("ID %s 99999 %s = %q", id, id, got)
 	}
-	_, v := infoFields(bulkText(t, admDo(t, me, "INFO", "clients")))
+	_, v := infoFields(bulkText(t, doStr(t, me, "INFO", "clients")))
 	if v["connected_clients"] != "5" || v["blocked_clients"] != "1" || v["clients_in_timeout_table"] != "0" {
 		t.Errorf("INFO clients: %v", v)
 	}
 }
 
 func TestClientKill(t *testing.T) {
-	s := admNode(t, nil)
+	s := startNode(t)
 	addr := s.Addr().String()
-	me := admDial(t, addr)
+	me := dialNode(t, addr)
 	dead := func(c *redistest.Conn) {
 		t.Helper()
 		if r, err := c.Do("PING"); err == nil {
@@ -131,79 +132,79 @@ func TestClientKill(t *testing.T) {
 		}
 	}
 	// The old form, by address.
-	a := admDial(t, addr)
-	admDo(t, a, "PING")
-	if got := admDo(t, me, "CLIENT", "KILL", a.NetConn().LocalAddr().String()); got != "+OK\r\n" {
+	a := dialNode(t, addr)
+	doStr(t, a, "PING")
+	if got := doStr(t, me, "CLIENT", "KILL", a.NetConn().LocalAddr().String()); got != "+OK\r\n" {
 		t.Fatalf("CLIENT KILL addr = %q", got)
 	}
 	dead(a)
-	if got := admDo(t, me, "CLIENT", "KILL", "1.2.3.4:5"); got != "-ERR No such client\r\n" {
+	if got := doStr(t, me, "CLIENT", "KILL", "1.2.3.4:5"); got != "-ERR No such client\r\n" {
 		t.Errorf("CLIENT KILL unknown addr = %q", got)
 	}
 	// By id, blocked and paused clients included.
-	b := admDial(t, addr)
+	b := dialNode(t, addr)
 	bid := clientID(t, b)
 	if err := b.Send("BLPOP", "l", "0"); err != nil {
 		t.Fatal(err)
 	}
 	time.Sleep(50 * time.Millisecond)
-	if got := admDo(t, me, "CLIENT", "KILL", "ID", bid); got != ":1\r\n" {
+	if got := doStr(t, me, "CLIENT", "KILL", "ID", bid); got != ":1\r\n" {
 		t.Fatalf("CLIENT KILL ID = %q", got)
 	}
 	dead(b)
 	// By type and skipme.
-	p := admDial(t, addr)
-	admDo(t, p, "SUBSCRIBE", "ch")
-	n := admDial(t, addr)
-	admDo(t, n, "PING")
-	if got := admDo(t, me, "CLIENT", "KILL", "TYPE", "pubsub"); got != ":1\r\n" {
+	p := dialNode(t, addr)
+	doStr(t, p, "SUBSCRIBE", "ch")
+	n := dialNode(t, addr)
+	doStr(t, n, "PING")
+	if got := doStr(t, me, "CLIENT", "KILL", "TYPE", "pubsub"); got != ":1\r\n" {
 		t.Fatalf("KILL TYPE pubsub = %q", got)
 	}
 	dead(p)
-	if got := admDo(t, me, "CLIENT", "KILL", "LADDR", n.NetConn().RemoteAddr().String(), "SKIPME", "yes"); got != ":1\r\n" {
+	if got := doStr(t, me, "CLIENT", "KILL", "LADDR", n.NetConn().RemoteAddr().String(), "SKIPME", "yes"); got != ":1\r\n" {
 		t.Fatalf("KILL LADDR = %q", got)
 	}
 	dead(n)
 	// Killing oneself: the reply comes, then the connection closes.
-	if got := admDo(t, me, "CLIENT", "KILL", "USER", "default", "SKIPME", "no"); got != ":1\r\n" {
+	if got := doStr(t, me, "CLIENT", "KILL", "USER", "default", "SKIPME", "no"); got != ":1\r\n" {
 		t.Fatalf("self kill = %q", got)
 	}
 	dead(me)
 }
 
 func TestClientPause(t *testing.T) {
-	s := admNode(t, nil)
+	s := startNode(t)
 	addr := s.Addr().String()
-	a, b := admDial(t, addr), admDial(t, addr)
-	admDo(t, a, "CLIENT", "SETNAME", "a")
-	admDo(t, b, "CLIENT", "SETNAME", "b")
+	a, b := dialNode(t, addr), dialNode(t, addr)
+	doStr(t, a, "CLIENT", "SETNAME", "a")
+	doStr(t, b, "CLIENT", "SETNAME", "b")
 
 	// WRITE: reads go on, writes and EXEC of a write wait.
-	admDo(t, a, "CLIENT", "PAUSE", "100000", "WRITE")
-	if got := admDo(t, b, "GET", "k"); got != "$-1\r\n" {
+	doStr(t, a, "CLIENT", "PAUSE", "100000", "WRITE")
+	if got := doStr(t, b, "GET", "k"); got != "$-1\r\n" {
 		t.Fatalf("GET during WRITE pause = %q", got)
 	}
 	if err := b.Send("SET", "k", "1"); err != nil {
 		t.Fatal(err)
 	}
 	admNoReply(t, b, 150*time.Millisecond)
-	_, v := infoFields(bulkText(t, admDo(t, a, "INFO", "clients")))
+	_, v := infoFields(bulkText(t, doStr(t, a, "INFO", "clients")))
 	if v["blocked_clients"] != "1" {
 		t.Errorf("blocked_clients = %q during pause", v["blocked_clients"])
 	}
-	if got := clientLine(t, bulkText(t, admDo(t, a, "CLIENT", "LIST")), "b")["flags"]; got != "b" {
+	if got := clientLine(t, bulkText(t, doStr(t, a, "CLIENT", "LIST")), "b")["flags"]; got != "b" {
 		t.Errorf("paused client flags=%q, want b", got)
 	}
-	if got := admDo(t, a, "GET", "k"); got != "$-1\r\n" {
+	if got := doStr(t, a, "GET", "k"); got != "$-1\r\n" {
 		t.Fatalf("the paused SET ran: %q", got)
 	}
-	admDo(t, a, "CLIENT", "UNPAUSE")
+	doStr(t, a, "CLIENT", "UNPAUSE")
 	if got := admRecv(t, b); got != "+OK\r\n" {
 		t.Fatalf("SET after UNPAUSE = %q", got)
 	}
 
 	// ALL: everything waits, CLIENT UNPAUSE included, until the timeout.
-	admDo(t, a, "CLIENT", "PAUSE", "300", "ALL")
+	doStr(t, a, "CLIENT", "PAUSE", "300", "ALL")
 	start := time.Now()
 	if err := b.Send("PING"); err != nil {
 		t.Fatal(err)
@@ -217,8 +218,8 @@ func TestClientPause(t *testing.T) {
 
 	// The stronger mode and the later end win: WRITE for long then ALL
 	// for 10ms is ALL for long.
-	admDo(t, a, "CLIENT", "PAUSE", "100000", "WRITE")
-	admDo(t, a, "CLIENT", "PAUSE", "10", "ALL")
+	doStr(t, a, "CLIENT", "PAUSE", "100000", "WRITE")
+	doStr(t, a, "CLIENT", "PAUSE", "10", "ALL")
 	time.Sleep(50 * time.Millisecond)
 	if err := b.Send("PING"); err != nil {
 		t.Fatal(err)
@@ -230,16 +231,16 @@ func TestClientPause(t *testing.T) {
 	}
 
 	// A client that leaves while paused is gone, its command not run.
-	admDo(t, a, "CLIENT", "PAUSE", "100000", "WRITE")
-	c := admDial(t, addr)
+	doStr(t, a, "CLIENT", "PAUSE", "100000", "WRITE")
+	c := dialNode(t, addr)
 	if err := c.Send("SET", "gone", "1"); err != nil {
 		t.Fatal(err)
 	}
 	time.Sleep(50 * time.Millisecond)
 	_ = c.Close()
 	time.Sleep(50 * time.Millisecond)
-	admDo(t, a, "CLIENT", "UNPAUSE")
-	if got := admDo(t, a, "EXISTS", "gone"); got != ":0\r\n" {
+	doStr(t, a, "CLIENT", "UNPAUSE")
+	if got := doStr(t, a, "EXISTS", "gone"); got != ":0\r\n" {
 		t.Errorf("a departed paused client's SET ran")
 	}
 }
@@ -259,7 +260,7 @@ func TestClientReplyMatchesRedis(t *testing.T) {
 		{"ECHO", "end"},
 	}
 	run := func(addr string) string {
-		c := admDial(t, addr)
+		c := dialNode(t, addr)
 		for _, cmd := range seq {
 			if err := c.Send(cmd...); err != nil {
 				t.Fatal(err)
@@ -276,18 +277,18 @@ func TestClientReplyMatchesRedis(t *testing.T) {
 		}
 	}
 	want := run(redistest.Start(t, redistest.Options{}).Addr)
-	got := run(admNode(t, nil).Addr().String())
+	got := run(startNode(t).Addr().String())
 	if got != want {
 		t.Errorf("replies:\n got %q\nwant %q", got, want)
 	}
 }
 
 func TestClientUnblock(t *testing.T) {
-	s := admNode(t, nil)
+	s := startNode(t)
 	addr := s.Addr().String()
-	a, b := admDial(t, addr), admDial(t, addr)
+	a, b := dialNode(t, addr), dialNode(t, addr)
 	bid := clientID(t, b)
-	if got := admDo(t, a, "CLIENT", "UNBLOCK", bid); got != ":0\r\n" {
+	if got := doStr(t, a, "CLIENT", "UNBLOCK", bid); got != ":0\r\n" {
 		t.Fatalf("UNBLOCK of a client not blocked = %q", got)
 	}
 	for _, tc := range []struct{ cmd, reason, want string }{
@@ -307,7 +308,7 @@ func TestClientUnblock(t *testing.T) {
 		if tc.reason != "" {
 			args = append(args, tc.reason)
 		}
-		if got := admDo(t, a, args...); got != ":1\r\n" {
+		if got := doStr(t, a, args...); got != ":1\r\n" {
 			t.Fatalf("%q = %q", args, got)
 		}
 		if got := admRecv(t, b); got != tc.want {
@@ -315,19 +316,19 @@ func TestClientUnblock(t *testing.T) {
 		}
 	}
 	// The unblocked client goes on as usual; the list was never touched.
-	if got := admDo(t, b, "RPUSH", "l", "x"); got != ":1\r\n" {
+	if got := doStr(t, b, "RPUSH", "l", "x"); got != ":1\r\n" {
 		t.Errorf("RPUSH after unblock = %q", got)
 	}
 	// A paused client is not unblockable.
-	admDo(t, a, "CLIENT", "PAUSE", "100000", "WRITE")
+	doStr(t, a, "CLIENT", "PAUSE", "100000", "WRITE")
 	if err := b.Send("SET", "k", "v"); err != nil {
 		t.Fatal(err)
 	}
 	time.Sleep(50 * time.Millisecond)
-	if got := admDo(t, a, "CLIENT", "UNBLOCK", bid); got != ":0\r\n" {
+	if got := doStr(t, a, "CLIENT", "UNBLOCK", bid); got != ":0\r\n" {
 		t.Errorf("UNBLOCK of a paused client = %q", got)
 	}
-	admDo(t, a, "CLIENT", "UNPAUSE")
+	doStr(t, a, "CLIENT", "UNPAUSE")
 	if got := admRecv(t, b); got != "+OK\r\n" {
 		t.Errorf("paused SET = %q", got)
 	}

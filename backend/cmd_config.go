@@ -437,25 +437,17 @@ func cmdConfigResetStat(x *Ctx) {
 	x.W.AppendSimple("OK")
 }
 
-var configHelp = [...]string{
-	"CONFIG <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
-	"GET <pattern>",
-	"    Return parameters matching the glob-like <pattern> and their values.",
-	"SET <directive> <value>",
-	"    Set the configuration <directive> to <value>.",
-	"RESETSTAT",
-	"    Reset statistics reported by the INFO command.",
-	"REWRITE",
-	"    Rewrite the configuration file.",
-	"HELP",
-	"    Prints this help.",
-}
-
 func cmdConfigHelp(x *Ctx) {
-	x.W.AppendArray(len(configHelp))
-	for _, l := range configHelp {
-		x.W.AppendSimple(l)
-	}
+	appendHelp(x.W, "CONFIG", []string{
+		"GET <pattern>",
+		"    Return parameters matching the glob-like <pattern> and their values.",
+		"SET <directive> <value>",
+		"    Set the configuration <directive> to <value>.",
+		"RESETSTAT",
+		"    Reset statistics reported by the INFO command.",
+		"REWRITE",
+		"    Rewrite the configuration file.",
+	})
 }
 
 // cmdConfigRewrite answers CONFIG REWRITE: the YAML file the node started

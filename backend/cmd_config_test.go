@@ -1,7 +1,6 @@
 package backend
 
 import (
-	"context"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -10,64 +9,17 @@ import (
 	"testing"
 	"time"
 
-	"github.com/prometheus/client_golang/prometheus"
-	"go.uber.org/zap"
-
 	"github.com/keyslot/keyslot/internal/redistest"
 	"github.com/keyslot/keyslot/internal/server"
 )
-
-// cfgStartNode starts a node with DefaultConfig changed by change (nil:
-// none) on a free loopback port, stopped when t ends.
-func cfgStartNode(t testing.TB, change func(*Config)) *Server {
-	t.Helper()
-	cfg := DefaultConfig()
-	cfg.Port = 0
-	cfg.Dir = t.TempDir()
-	if change != nil {
-		change(&cfg)
-	}
-	s, err := New(cfg, zap.NewNop(), prometheus.NewRegistry())
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := s.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-		defer cancel()
-		_ = s.Shutdown(ctx)
-	})
-	return s
-}
-
-func cfgDial(t testing.TB, addr string) *redistest.Conn {
-	t.Helper()
-	c, err := redistest.DialTimeout(addr, 5*time.Second)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = c.Close() })
-	return c
-}
-
-func cfgDo(t testing.TB, c *redistest.Conn, args ...string) string {
-	t.Helper()
-	r, err := c.Do(args...)
-	if err != nil {
-		t.Fatalf("%q: %v", args, err)
-	}
-	return string(r)
-}
 
 // TestConfigSetMatchesRedis sets every parameter CONFIG SET may change to
 // values of every shape on a real redis-server and on a node: the replies
 // and the values CONFIG GET then shows must be the same bytes.
 func TestConfigSetMatchesRedis(t *testing.T) {
-	ref := cfgDial(t, redistest.Start(t, redistest.Options{}).Addr)
+	ref := dialNode(t, redistest.Start(t, redistest.Options{}).Addr)
 	// As the harness starts redis-server.
-	ks := cfgDial(t, cfgStartNode(t, func(c *Config) {
+	ks := dialNode(t, startNode(t, func(c *Config) {
 		c.Params = map[string]string{"save": "", "protected-mode": "no"}
 	}).Addr().String())
 	// Changes a node makes differently on purpose (it cannot listen
@@ -88,25 +40,25 @@ func TestConfigSetMatchesRedis(t *testing.T) {
 		if skip[paramDefs[e.def].name] {
 			continue
 		}
-		before := cfgDo(t, ref, "CONFIG", "GET", e.name)
-		if got := cfgDo(t, ks, "CONFIG", "GET", e.name); got != before {
+		before := doStr(t, ref, "CONFIG", "GET", e.name)
+		if got := doStr(t, ks, "CONFIG", "GET", e.name); got != before {
 			t.Errorf("CONFIG GET %s: redis-server %q, keyslot %q", e.name, before, got)
 		}
 		for _, v := range values {
-			want := cfgDo(t, ref, "CONFIG", "SET", e.name, v)
-			got := cfgDo(t, ks, "CONFIG", "SET", e.name, v)
+			want := doStr(t, ref, "CONFIG", "SET", e.name, v)
+			got := doStr(t, ks, "CONFIG", "SET", e.name, v)
 			if got != want {
 				t.Errorf("CONFIG SET %s %q: redis-server %q, keyslot %q", e.name, v, want, got)
 			}
-			want = cfgDo(t, ref, "CONFIG", "GET", e.name)
-			if got := cfgDo(t, ks, "CONFIG", "GET", e.name); got != want {
+			want = doStr(t, ref, "CONFIG", "GET", e.name)
+			if got := doStr(t, ks, "CONFIG", "GET", e.name); got != want {
 				t.Errorf("after CONFIG SET %s %q, CONFIG GET: redis-server %q, keyslot %q", e.name, v, want, got)
 			}
 		}
 		// Back to the value before, on both.
 		if old := parseFlatPairs(t, []byte(before))[e.name]; !strings.HasPrefix(before, "-") {
-			cfgDo(t, ref, "CONFIG", "SET", e.name, old)
-			cfgDo(t, ks, "CONFIG", "SET", e.name, old)
+			doStr(t, ref, "CONFIG", "SET", e.name, old)
+			doStr(t, ks, "CONFIG", "SET", e.name, old)
 		}
 	}
 }
@@ -114,20 +66,20 @@ func TestConfigSetMatchesRedis(t *testing.T) {
 // The parameters the node acts on take effect at once, and read
 // consistently through the accessors other code uses.
 func TestConfigSetTakesEffect(t *testing.T) {
-	s := cfgStartNode(t, nil)
-	a := cfgDial(t, s.Addr().String())
+	s := startNode(t, nil)
+	a := dialNode(t, s.Addr().String())
 
 	if got := s.encodingLimits(); got != (encodingLimits{512, 64, 512, 128, 64, -2, 3000}) {
 		t.Errorf("default encodingLimits() = %+v", got)
 	}
-	cfgDo(t, a, "CONFIG", "SET", "hash-max-ziplist-entries", "10", "hash-max-listpack-value", "1kb",
+	doStr(t, a, "CONFIG", "SET", "hash-max-ziplist-entries", "10", "hash-max-listpack-value", "1kb",
 		"set-max-intset-entries", "20", "zset-max-listpack-entries", "30", "zset-max-ziplist-value", "40",
 		"list-max-listpack-size", "-3", "hll-sparse-max-bytes", "5000")
 	if got := s.encodingLimits(); got != (encodingLimits{10, 1024, 20, 30, 40, -3, 5000}) {
 		t.Errorf("encodingLimits() = %+v", got)
 	}
 
-	cfgDo(t, a, "CONFIG", "SET", "maxmemory", "1gb", "maxmemory-policy", "allkeys-lfu", "maxmemory-samples", "9",
+	doStr(t, a, "CONFIG", "SET", "maxmemory", "1gb", "maxmemory-policy", "allkeys-lfu", "maxmemory-samples", "9",
 		"maxmemory-eviction-tenacity", "20", "lfu-log-factor", "11", "lfu-decay-time", "2")
 	want := memoryLimits{maxmemory: 1 << 30, policy: evictAllKeysLFU, samples: 9, tenacity: 20, lfuLogFactor: 11, lfuDecayTime: 2}
 	if got := s.memoryLimits(); got != want {
@@ -137,12 +89,12 @@ func TestConfigSetTakesEffect(t *testing.T) {
 		t.Errorf("maxmemoryPolicy() = %v", p)
 	}
 
-	cfgDo(t, a, "CONFIG", "SET", "notify-keyspace-events", "Kgx")
+	doStr(t, a, "CONFIG", "SET", "notify-keyspace-events", "Kgx")
 	if got := uint16(s.notifyFlags.Load()); got != notifyKeyspace|notifyGeneric|notifyExpired {
 		t.Errorf("notifyFlags = %#x", got)
 	}
 
-	cfgDo(t, a, "CONFIG", "SET", "proto-max-bulk-len", "2mb", "timeout", "30", "maxclients", "50",
+	doStr(t, a, "CONFIG", "SET", "proto-max-bulk-len", "2mb", "timeout", "30", "maxclients", "50",
 		"lua-time-limit", "200", "client-output-buffer-limit", "pubsub 1mb 512kb 10")
 	if s.protoMaxBulkLen() != 2<<20 || s.idleTimeout() != 30*time.Second || s.maxClients() != 50 ||
 		s.busyReplyThreshold() != 200*time.Millisecond {
@@ -157,20 +109,20 @@ func TestConfigSetTakesEffect(t *testing.T) {
 	}
 
 	// requirepass: new connections must authenticate.
-	cfgDo(t, a, "CONFIG", "SET", "requirepass", "pw")
+	doStr(t, a, "CONFIG", "SET", "requirepass", "pw")
 	if s.requirePass() != "pw" {
 		t.Errorf("requirePass() = %q", s.requirePass())
 	}
-	b := cfgDial(t, s.Addr().String())
-	if got := cfgDo(t, b, "PING"); got != "-NOAUTH Authentication required.\r\n" {
+	b := dialNode(t, s.Addr().String())
+	if got := doStr(t, b, "PING"); got != "-NOAUTH Authentication required.\r\n" {
 		t.Errorf("PING without AUTH = %q", got)
 	}
-	if got := cfgDo(t, b, "AUTH", "pw"); got != "+OK\r\n" {
+	if got := doStr(t, b, "AUTH", "pw"); got != "+OK\r\n" {
 		t.Errorf("AUTH = %q", got)
 	}
-	cfgDo(t, b, "CONFIG", "SET", "requirepass", "")
-	c := cfgDial(t, s.Addr().String())
-	if got := cfgDo(t, c, "PING"); got != "+PONG\r\n" {
+	doStr(t, b, "CONFIG", "SET", "requirepass", "")
+	c := dialNode(t, s.Addr().String())
+	if got := doStr(t, c, "PING"); got != "+PONG\r\n" {
 		t.Errorf("PING after clearing requirepass = %q", got)
 	}
 }
@@ -178,10 +130,10 @@ func TestConfigSetTakesEffect(t *testing.T) {
 // port 0 shows the port the node listens on, and CONFIG SET refuses the
 // changes a running node cannot make, leaving everything as it was.
 func TestConfigSetRefusedChanges(t *testing.T) {
-	s := cfgStartNode(t, nil)
-	a := cfgDial(t, s.Addr().String())
+	s := startNode(t, nil)
+	a := dialNode(t, s.Addr().String())
 	port := strings.TrimPrefix(s.Addr().String(), "127.0.0.1:")
-	if got := cfgDo(t, a, "CONFIG", "GET", "port"); got != "*2\r\n$4\r\nport\r\n$"+
+	if got := doStr(t, a, "CONFIG", "GET", "port"); got != "*2\r\n$4\r\nport\r\n$"+
 		strconv.Itoa(len(port))+"\r\n"+port+"\r\n" {
 		t.Errorf("CONFIG GET port = %q, want the bound port %s", got, port)
 	}
@@ -191,7 +143,7 @@ func TestConfigSetRefusedChanges(t *testing.T) {
 		{[]string{"appendonly", "no"}},
 		{[]string{"tls-port", "0"}},
 	} {
-		if got := cfgDo(t, a, append([]string{"CONFIG", "SET"}, tt.args...)...); got != "+OK\r\n" {
+		if got := doStr(t, a, append([]string{"CONFIG", "SET"}, tt.args...)...); got != "+OK\r\n" {
 			t.Errorf("CONFIG SET %q (no change) = %q", tt.args, got)
 		}
 	}
@@ -205,7 +157,7 @@ func TestConfigSetRefusedChanges(t *testing.T) {
 		{[]string{"hz", "20", "tls-port", "6380"}, "-ERR CONFIG SET failed (possibly related to argument 'tls-port') - Unable to update TLS configuration. Check server logs.\r\n"},
 		{[]string{"hz", "20", "tls-replication", "yes"}, "-ERR CONFIG SET failed (possibly related to argument 'tls-replication') - Unable to update TLS configuration. Check server logs.\r\n"},
 	} {
-		if got := cfgDo(t, a, append([]string{"CONFIG", "SET"}, tt.args...)...); got != tt.want {
+		if got := doStr(t, a, append([]string{"CONFIG", "SET"}, tt.args...)...); got != tt.want {
 			t.Errorf("CONFIG SET %q = %q, want %q", tt.args, got, tt.want)
 		}
 	}
@@ -225,17 +177,17 @@ func TestConfigSetDir(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(base, "file"), nil, 0o644); err != nil {
 		t.Fatal(err)
 	}
-	denied := cfgStartNode(t, nil)
-	if got := cfgDo(t, cfgDial(t, denied.Addr().String()), "CONFIG", "SET", "dir", base); got !=
+	denied := startNode(t, nil)
+	if got := doStr(t, dialNode(t, denied.Addr().String()), "CONFIG", "SET", "dir", base); got !=
 		"-ERR CONFIG SET failed (possibly related to argument 'dir') - can't set protected config\r\n" {
 		t.Errorf("protected dir: %q", got)
 	}
 	for _, mode := range []string{"yes", "local"} {
-		s := cfgStartNode(t, func(c *Config) {
+		s := startNode(t, func(c *Config) {
 			c.Dir = base
 			c.Params = map[string]string{"enable-protected-configs": mode}
 		})
-		a := cfgDial(t, s.Addr().String())
+		a := dialNode(t, s.Addr().String())
 		real, _ := filepath.EvalSymlinks(base)
 		if got := s.dataDir(); got != real {
 			t.Errorf("dataDir() = %q, want %q", got, real)
@@ -247,7 +199,7 @@ func TestConfigSetDir(t *testing.T) {
 			{"file", "-ERR CONFIG SET failed (possibly related to argument 'dir') - Not a directory\r\n"},
 			{"", "-ERR CONFIG SET failed (possibly related to argument 'dir') - No such file or directory\r\n"},
 		} {
-			if got := cfgDo(t, a, "CONFIG", "SET", "dir", tt.dir); got != tt.want {
+			if got := doStr(t, a, "CONFIG", "SET", "dir", tt.dir); got != tt.want {
 				t.Errorf("%s: CONFIG SET dir %q = %q, want %q", mode, tt.dir, got, tt.want)
 			}
 		}
@@ -255,7 +207,7 @@ func TestConfigSetDir(t *testing.T) {
 		if got := s.dataDir(); got != real {
 			t.Errorf("%s: dataDir() = %q after sub and .., want %q", mode, got, real)
 		}
-		if got := cfgDo(t, a, "CONFIG", "SET", "dbfilename", "a/b"); got !=
+		if got := doStr(t, a, "CONFIG", "SET", "dbfilename", "a/b"); got !=
 			"-ERR CONFIG SET failed (possibly related to argument 'dbfilename') - dbfilename can't be a path, just a filename\r\n" {
 			t.Errorf("%s: dbfilename a/b = %q", mode, got)
 		}
@@ -263,15 +215,15 @@ func TestConfigSetDir(t *testing.T) {
 }
 
 func TestConfigResetStat(t *testing.T) {
-	s := cfgStartNode(t, nil)
-	a := cfgDial(t, s.Addr().String())
-	cfgDo(t, a, "SET", "k", "v")
-	cfgDo(t, a, "GET", "k")
-	cfgDo(t, a, "GET", "missing")
+	s := startNode(t, nil)
+	a := dialNode(t, s.Addr().String())
+	doStr(t, a, "SET", "k", "v")
+	doStr(t, a, "GET", "k")
+	doStr(t, a, "GET", "missing")
 	s.stats.expiredKeys.Add(3)
 	s.stats.evictedKeys.Add(2)
 	dirty := s.stats.dirty.Load()
-	if got := cfgDo(t, a, "CONFIG", "RESETSTAT"); got != "+OK\r\n" {
+	if got := doStr(t, a, "CONFIG", "RESETSTAT"); got != "+OK\r\n" {
 		t.Fatalf("CONFIG RESETSTAT = %q", got)
 	}
 	st := &s.stats
@@ -283,15 +235,15 @@ func TestConfigResetStat(t *testing.T) {
 		t.Errorf("dirty = %d, want %d kept", st.dirty.Load(), dirty)
 	}
 	// Command statistics start again too.
-	if got := cfgDo(t, a, "INFO", "commandstats"); strings.Contains(got, "cmdstat_get:") {
+	if got := doStr(t, a, "INFO", "commandstats"); strings.Contains(got, "cmdstat_get:") {
 		t.Errorf("INFO commandstats after CONFIG RESETSTAT:\n%s", got)
 	}
 }
 
 func TestConfigRewriteCommand(t *testing.T) {
-	s := cfgStartNode(t, nil)
-	a := cfgDial(t, s.Addr().String())
-	if got := cfgDo(t, a, "CONFIG", "REWRITE"); got != "-ERR The server is running without a config file\r\n" {
+	s := startNode(t, nil)
+	a := dialNode(t, s.Addr().String())
+	if got := doStr(t, a, "CONFIG", "REWRITE"); got != "-ERR The server is running without a config file\r\n" {
 		t.Errorf("CONFIG REWRITE without a file = %q", got)
 	}
 
@@ -301,16 +253,16 @@ func TestConfigRewriteCommand(t *testing.T) {
 	if err := os.WriteFile(path, []byte(orig), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	s = cfgStartNode(t, func(c *Config) { c.ConfigFile = path; c.Dir = dir; c.MaxMemory = 100 << 20 })
-	a = cfgDial(t, s.Addr().String())
-	if got := cfgDo(t, a, "CONFIG", "REWRITE"); got != "+OK\r\n" {
+	s = startNode(t, func(c *Config) { c.ConfigFile = path; c.Dir = dir; c.MaxMemory = 100 << 20 })
+	a = dialNode(t, s.Addr().String())
+	if got := doStr(t, a, "CONFIG", "REWRITE"); got != "+OK\r\n" {
 		t.Fatalf("CONFIG REWRITE = %q", got)
 	}
 	if b, _ := os.ReadFile(path); string(b) != orig {
 		t.Errorf("unchanged values rewrote the file:\n%s", b)
 	}
-	cfgDo(t, a, "CONFIG", "SET", "maxmemory", "1gb", "hz", "20", "save", "100 1")
-	if got := cfgDo(t, a, "CONFIG", "REWRITE"); got != "+OK\r\n" {
+	doStr(t, a, "CONFIG", "SET", "maxmemory", "1gb", "hz", "20", "save", "100 1")
+	if got := doStr(t, a, "CONFIG", "REWRITE"); got != "+OK\r\n" {
 		t.Fatalf("CONFIG REWRITE = %q", got)
 	}
 	b, err := os.ReadFile(path)
@@ -332,8 +284,8 @@ func TestConfigRewriteCommand(t *testing.T) {
 	}
 	defer os.Chmod(dir, 0o700)
 	if os.Getuid() != 0 {
-		cfgDo(t, a, "CONFIG", "SET", "hz", "30")
-		if got := cfgDo(t, a, "CONFIG", "REWRITE"); got != "-ERR Rewriting config file: Permission denied\r\n" {
+		doStr(t, a, "CONFIG", "SET", "hz", "30")
+		if got := doStr(t, a, "CONFIG", "REWRITE"); got != "-ERR Rewriting config file: Permission denied\r\n" {
 			t.Errorf("CONFIG REWRITE in a read-only directory = %q", got)
 		}
 	}
@@ -410,8 +362,8 @@ func TestRewriteYAML(t *testing.T) {
 }
 
 func TestConfigHelp(t *testing.T) {
-	s := cfgStartNode(t, nil)
-	got := cfgDo(t, cfgDial(t, s.Addr().String()), "CONFIG", "HELP")
+	s := startNode(t, nil)
+	got := doStr(t, dialNode(t, s.Addr().String()), "CONFIG", "HELP")
 	if !strings.HasPrefix(got, "*11\r\n+CONFIG <subcommand> [<arg> [value] [opt] ...]. Subcommands are:\r\n") ||
 		!strings.HasSuffix(got, "+    Prints this help.\r\n") {
 		t.Errorf("CONFIG HELP = %q", got)
@@ -439,7 +391,7 @@ func TestErrnoText(t *testing.T) {
 // The accessors run per command (memoryLimits), per auth check
 // (requirePass) and per write (encodingLimits): no locks, no allocations.
 func BenchmarkParamAccessors(b *testing.B) {
-	s := cfgStartNode(b, nil)
+	s := startNode(b, nil)
 	b.ReportAllocs()
 	n := 0
 	for b.Loop() {

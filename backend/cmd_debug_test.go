@@ -14,8 +14,8 @@ import (
 // admPair is a real redis-server and a node, both allowing DEBUG.
 func admPair(t *testing.T) (ref, ks *redistest.Conn) {
 	t.Helper()
-	ref = admDial(t, redistest.Start(t, redistest.Options{Args: []string{"--enable-debug-command", "yes"}}).Addr)
-	ks = admDial(t, admNode(t, map[string]string{"enable-debug-command": "yes"}).Addr().String())
+	ref = dialNode(t, redistest.Start(t, redistest.Options{Args: []string{"--enable-debug-command", "yes"}}).Addr)
+	ks = dialNode(t, startNode(t, withParams(map[string]string{"enable-debug-command": "yes"})).Addr().String())
 	return ref, ks
 }
 
@@ -61,7 +61,7 @@ func TestDebugDigestMatchesRedis(t *testing.T) {
 		{"DEBUG", "DIGEST"},
 	}
 	for _, cmd := range cmds {
-		if w, g := admDo(t, ref, cmd...), admDo(t, ks, cmd...); g != w {
+		if w, g := doStr(t, ref, cmd...), doStr(t, ks, cmd...); g != w {
 			t.Errorf("%q: got %q, want %q", cmd, g, w)
 		}
 	}
@@ -71,13 +71,13 @@ func TestDebugDigestMatchesRedis(t *testing.T) {
 // digestValue with against what Redis reports for lists, sets, hashes and
 // sorted sets.
 func TestDigestHelpersMatchRedis(t *testing.T) {
-	ref := admDial(t, redistest.Start(t, redistest.Options{Args: []string{"--enable-debug-command", "yes"}}).Addr)
-	admDo(t, ref, "RPUSH", "l", "a", "12", "", "b")
-	admDo(t, ref, "SADD", "s", "x", "y", "7")
-	admDo(t, ref, "HSET", "h", "f1", "v1", "f2", "2")
-	admDo(t, ref, "ZADD", "z", "1.5", "a", "0.1", "b", "-3", "c", "inf", "d")
-	admDo(t, ref, "ZADD", "zbig", "1", strings.Repeat("m", 100), "2", "n")
-	admDo(t, ref, "EXPIRE", "h", "100")
+	ref := dialNode(t, redistest.Start(t, redistest.Options{Args: []string{"--enable-debug-command", "yes"}}).Addr)
+	doStr(t, ref, "RPUSH", "l", "a", "12", "", "b")
+	doStr(t, ref, "SADD", "s", "x", "y", "7")
+	doStr(t, ref, "HSET", "h", "f1", "v1", "f2", "2")
+	doStr(t, ref, "ZADD", "z", "1.5", "a", "0.1", "b", "-3", "c", "inf", "d")
+	doStr(t, ref, "ZADD", "zbig", "1", strings.Repeat("m", 100), "2", "n")
+	doStr(t, ref, "EXPIRE", "h", "100")
 	typed := func(code uint32) *digest {
 		var d digest
 		d.mix([]byte{byte(code >> 24), byte(code >> 16), byte(code >> 8), byte(code)})
@@ -105,7 +105,7 @@ func TestDigestHelpersMatchRedis(t *testing.T) {
 	zb := typed(3)
 	digestPair(zb, []byte("n"), []byte("2"))
 	digestPair(zb, []byte(strings.Repeat("m", 100)), []byte("1"))
-	want := admDo(t, ref, "DEBUG", "DIGEST-VALUE", "l", "s", "h", "z", "zbig")
+	want := doStr(t, ref, "DEBUG", "DIGEST-VALUE", "l", "s", "h", "z", "zbig")
 	got := "*5\r\n"
 	for _, d := range []*digest{l, s, h, z, zb} {
 		got += "+" + hex.EncodeToString(d[:]) + "\r\n"
@@ -154,7 +154,7 @@ func TestDebugMatchesRedis(t *testing.T) {
 	)
 	ids := regexp.MustCompile(`id\r\n:\d+`)
 	for _, cmd := range cmds {
-		w, g := admDo(t, ref, cmd...), admDo(t, ks, cmd...)
+		w, g := doStr(t, ref, cmd...), doStr(t, ks, cmd...)
 		if strings.HasPrefix(w, ">") {
 			// A push comes before the reply proper.
 			w += admRecv(t, ref)
@@ -167,7 +167,7 @@ func TestDebugMatchesRedis(t *testing.T) {
 	// DEBUG OBJECT: everything but the address and the LRU clock.
 	mask := regexp.MustCompile(`Value at:0x[0-9a-f]+ (.*) lru:\d+ lru_seconds_idle:\d+`)
 	for _, key := range []string{"k", "n", "big", "long"} {
-		w, g := admDo(t, ref, "DEBUG", "OBJECT", key), admDo(t, ks, "DEBUG", "OBJECT", key)
+		w, g := doStr(t, ref, "DEBUG", "OBJECT", key), doStr(t, ks, "DEBUG", "OBJECT", key)
 		if mask.ReplaceAllString(g, "$1") != mask.ReplaceAllString(w, "$1") || !mask.MatchString(g) {
 			t.Errorf("DEBUG OBJECT %s: got %q, want %q", key, g, w)
 		}
@@ -175,25 +175,25 @@ func TestDebugMatchesRedis(t *testing.T) {
 }
 
 func TestDebugRefusedByDefault(t *testing.T) {
-	ref := admDial(t, redistest.Start(t, redistest.Options{}).Addr)
-	ks := admDial(t, admNode(t, nil).Addr().String())
+	ref := dialNode(t, redistest.Start(t, redistest.Options{}).Addr)
+	ks := dialNode(t, startNode(t).Addr().String())
 	for _, cmd := range [][]string{
 		{"DEBUG", "DIGEST"}, {"DEBUG"}, {"MULTI"}, {"DEBUG", "HELP"}, {"EXEC"},
 		{"INFO", "errorstats"},
 	} {
-		if w, g := admDo(t, ref, cmd...), admDo(t, ks, cmd...); g != w {
+		if w, g := doStr(t, ref, cmd...), doStr(t, ks, cmd...); g != w {
 			t.Errorf("%q: got %q, want %q", cmd, g, w)
 		}
 	}
-	text := bulkText(t, admDo(t, ks, "INFO", "commandstats"))
+	text := bulkText(t, doStr(t, ks, "INFO", "commandstats"))
 	if !strings.Contains(text, "cmdstat_debug:calls=0,usec=0,usec_per_call=0.00,rejected_calls=3,failed_calls=0") {
 		t.Errorf("commandstats:\n%s", text)
 	}
 }
 
 func TestDebugLocal(t *testing.T) {
-	ks := admDial(t, admNode(t, map[string]string{"enable-debug-command": "local"}).Addr().String())
-	if got := admDo(t, ks, "DEBUG", "SET-ACTIVE-EXPIRE", "1"); got != "+OK\r\n" {
+	ks := dialNode(t, startNode(t, withParams(map[string]string{"enable-debug-command": "local"})).Addr().String())
+	if got := doStr(t, ks, "DEBUG", "SET-ACTIVE-EXPIRE", "1"); got != "+OK\r\n" {
 		t.Errorf("DEBUG from loopback with local = %q", got)
 	}
 }
@@ -201,17 +201,17 @@ func TestDebugLocal(t *testing.T) {
 // TestDebugSetActiveExpire checks that keys stay while the active expire
 // cycle is off, and go once it is back on.
 func TestDebugSetActiveExpire(t *testing.T) {
-	s := admNode(t, map[string]string{"enable-debug-command": "yes"})
-	c := admDial(t, s.Addr().String())
-	admDo(t, c, "DEBUG", "SET-ACTIVE-EXPIRE", "0")
-	admDo(t, c, "SET", "k", "v", "PX", "10")
+	s := startNode(t, withParams(map[string]string{"enable-debug-command": "yes"}))
+	c := dialNode(t, s.Addr().String())
+	doStr(t, c, "DEBUG", "SET-ACTIVE-EXPIRE", "0")
+	doStr(t, c, "SET", "k", "v", "PX", "10")
 	time.Sleep(400 * time.Millisecond)
-	if got := admDo(t, c, "DBSIZE"); got != ":1\r\n" {
+	if got := doStr(t, c, "DBSIZE"); got != ":1\r\n" {
 		t.Fatalf("DBSIZE with active expire off = %q", got)
 	}
-	admDo(t, c, "DEBUG", "SET-ACTIVE-EXPIRE", "1")
+	doStr(t, c, "DEBUG", "SET-ACTIVE-EXPIRE", "1")
 	deadline := time.Now().Add(5 * time.Second)
-	for admDo(t, c, "DBSIZE") != ":0\r\n" {
+	for doStr(t, c, "DBSIZE") != ":0\r\n" {
 		if time.Now().After(deadline) {
 			t.Fatal("the key never expired with active expire on")
 		}
@@ -239,11 +239,11 @@ func TestAtoiStrtod(t *testing.T) {
 }
 
 func BenchmarkDatasetDigest(b *testing.B) {
-	s := admNode(b, map[string]string{"enable-debug-command": "yes"})
-	c := admDial(b, s.Addr().String())
-	admDo(b, c, "DEBUG", "POPULATE", "10000")
+	s := startNode(b, withParams(map[string]string{"enable-debug-command": "yes"}))
+	c := dialNode(b, s.Addr().String())
+	doStr(b, c, "DEBUG", "POPULATE", "10000")
 	b.ReportAllocs()
 	for b.Loop() {
-		admDo(b, c, "DEBUG", "DIGEST")
+		doStr(b, c, "DEBUG", "DIGEST")
 	}
 }

@@ -2,7 +2,6 @@ package backend
 
 import (
 	"bytes"
-	"context"
 	"fmt"
 	"math"
 	"slices"
@@ -11,60 +10,15 @@ import (
 	"testing"
 	"time"
 
-	"github.com/prometheus/client_golang/prometheus"
-	"go.uber.org/zap"
-
 	"github.com/keyslot/keyslot/backend/rdb"
 	"github.com/keyslot/keyslot/internal/redistest"
 	"github.com/keyslot/keyslot/internal/resp"
 )
 
-// dumpStartNode starts a keyslot node on a free loopback port for this
-// file's tests and stops it when t ends.
-func dumpStartNode(t testing.TB) *Server {
-	t.Helper()
-	cfg := DefaultConfig()
-	cfg.Port = 0
-	cfg.Dir = t.TempDir()
-	s, err := New(cfg, zap.NewNop(), prometheus.NewRegistry())
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := s.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-		defer cancel()
-		_ = s.Shutdown(ctx)
-	})
-	return s
-}
-
-func dumpDial(t testing.TB, addr string) *redistest.Conn {
-	t.Helper()
-	c, err := redistest.DialTimeout(addr, 5*time.Second)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = c.Close() })
-	return c
-}
-
-// dumpDo runs a command and returns its raw reply, failing on I/O errors.
-func dumpDo(t testing.TB, c *redistest.Conn, args ...string) []byte {
-	t.Helper()
-	r, err := c.Do(args...)
-	if err != nil {
-		t.Fatalf("%.80q: %v", args, err)
-	}
-	return r
-}
-
 // dumpBulk runs a command whose reply must be a bulk string and returns it.
 func dumpBulk(t testing.TB, c *redistest.Conn, args ...string) string {
 	t.Helper()
-	raw := dumpDo(t, c, args...)
+	raw := doCmd(t, c, args...)
 	v, _, err := resp.ParseValue(raw)
 	if err != nil || raw[0] != '$' {
 		t.Fatalf("%.80q: want a bulk, got %.200q (%v)", args, raw, err)
@@ -188,14 +142,14 @@ func dumpReads(typ string) (cmds [][]string, unordered, pairs bool) {
 // the other, and the values and encodings must match; DUMP's bytes must be
 // Redis's wherever Redis's layout follows from the value.
 func TestDumpRestoreDifferential(t *testing.T) {
-	ref := dumpDial(t, redistest.Start(t, redistest.Options{}).Addr)
-	ks := dumpDial(t, dumpStartNode(t).Addr().String())
+	ref := dialNode(t, redistest.Start(t, redistest.Options{}).Addr)
+	ks := dialNode(t, startNode(t).Addr().String())
 	for _, tc := range dumpCases() {
 		t.Run(tc.name, func(t *testing.T) {
 			for _, c := range []*redistest.Conn{ref, ks} {
-				dumpDo(t, c, "FLUSHALL")
+				doCmd(t, c, "FLUSHALL")
 				for _, cmd := range tc.setup {
-					if r := dumpDo(t, c, cmd...); r[0] == '-' {
+					if r := doCmd(t, c, cmd...); r[0] == '-' {
 						t.Fatalf("%.80q: %q", cmd, r)
 					}
 				}
@@ -209,24 +163,24 @@ func TestDumpRestoreDifferential(t *testing.T) {
 			if tc.exact && p1 != p2 {
 				t.Errorf("DUMP differs:\nredis   %.300q\nkeyslot %.300q", p1, p2)
 			}
-			if r := dumpDo(t, ks, "RESTORE", "k2", "0", p1); string(r) != "+OK\r\n" {
+			if r := doCmd(t, ks, "RESTORE", "k2", "0", p1); string(r) != "+OK\r\n" {
 				t.Fatalf("RESTORE of Redis's payload in keyslot: %q", r)
 			}
-			if r := dumpDo(t, ref, "RESTORE", "k2", "0", p2); string(r) != "+OK\r\n" {
+			if r := doCmd(t, ref, "RESTORE", "k2", "0", p2); string(r) != "+OK\r\n" {
 				t.Fatalf("RESTORE of keyslot's payload in Redis: %q", r)
 			}
 			if a, b := dumpBulk(t, ref, "OBJECT", "ENCODING", "k2"), dumpBulk(t, ks, "OBJECT", "ENCODING", "k2"); a != b {
 				t.Errorf("encoding after RESTORE: redis %s, keyslot %s", a, b)
 			}
-			typ := strings.TrimSpace(strings.TrimPrefix(string(dumpDo(t, ref, "TYPE", "k")), "+"))
+			typ := strings.TrimSpace(strings.TrimPrefix(string(doCmd(t, ref, "TYPE", "k")), "+"))
 			reads, unordered, pairs := dumpReads(typ)
 			for _, rd := range reads {
-				want := dumpElems(t, dumpDo(t, ref, append([]string{rd[0], "k"}, rd[1:]...)...), unordered, pairs)
+				want := dumpElems(t, doCmd(t, ref, append([]string{rd[0], "k"}, rd[1:]...)...), unordered, pairs)
 				for _, side := range []struct {
 					name string
 					c    *redistest.Conn
 				}{{"keyslot", ks}, {"redis", ref}} {
-					got := dumpElems(t, dumpDo(t, side.c, append([]string{rd[0], "k2"}, rd[1:]...)...), unordered, pairs)
+					got := dumpElems(t, doCmd(t, side.c, append([]string{rd[0], "k2"}, rd[1:]...)...), unordered, pairs)
 					if !slices.Equal(got, want) {
 						t.Errorf("%s %s after RESTORE in %s: %d elements, want %d\n got %.300q\nwant %.300q",
 							rd[0], typ, side.name, len(got), len(want), got, want)
@@ -241,8 +195,8 @@ func TestDumpRestoreDifferential(t *testing.T) {
 // lowered limits: compact payloads convert only on entry count, hash-table
 // and skiplist payloads are re-encoded from scratch.
 func TestRestoreEncodingLimits(t *testing.T) {
-	ref := dumpDial(t, redistest.Start(t, redistest.Options{}).Addr)
-	ks := dumpDial(t, dumpStartNode(t).Addr().String())
+	ref := dialNode(t, redistest.Start(t, redistest.Options{}).Addr)
+	ks := dialNode(t, startNode(t).Addr().String())
 	cases := []struct {
 		name   string
 		source [][]string // CONFIG SET on the recorder, then the value at "src"
@@ -269,23 +223,23 @@ func TestRestoreEncodingLimits(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			for _, c := range []*redistest.Conn{ref, ks} {
-				dumpDo(t, c, "FLUSHALL")
+				doCmd(t, c, "FLUSHALL")
 				for _, d := range defaults {
-					dumpDo(t, c, "CONFIG", "SET", d[0], d[1])
+					doCmd(t, c, "CONFIG", "SET", d[0], d[1])
 				}
 			}
 			for _, cmd := range tc.source {
-				dumpDo(t, ref, cmd...)
+				doCmd(t, ref, cmd...)
 			}
 			payload := dumpBulk(t, ref, "DUMP", "src")
 			for _, d := range defaults {
-				dumpDo(t, ref, "CONFIG", "SET", d[0], d[1])
+				doCmd(t, ref, "CONFIG", "SET", d[0], d[1])
 			}
 			for _, c := range []*redistest.Conn{ref, ks} {
 				for _, l := range tc.limits {
-					dumpDo(t, c, "CONFIG", "SET", l[0], l[1])
+					doCmd(t, c, "CONFIG", "SET", l[0], l[1])
 				}
-				if r := dumpDo(t, c, "RESTORE", "k", "0", payload); string(r) != "+OK\r\n" {
+				if r := doCmd(t, c, "RESTORE", "k", "0", payload); string(r) != "+OK\r\n" {
 					t.Fatalf("RESTORE: %q", r)
 				}
 			}
@@ -293,13 +247,13 @@ func TestRestoreEncodingLimits(t *testing.T) {
 			if got != want {
 				t.Errorf("encoding after RESTORE: %s, Redis says %s", got, want)
 			}
-			typ := strings.TrimSpace(strings.TrimPrefix(string(dumpDo(t, ref, "TYPE", "k")), "+"))
+			typ := strings.TrimSpace(strings.TrimPrefix(string(doCmd(t, ref, "TYPE", "k")), "+"))
 			reads, unordered, pairs := dumpReads(typ)
 			for _, rd := range reads {
 				args := append([]string{rd[0], "k"}, rd[1:]...)
 				// A listpack's order is insertion order: compare it exactly.
 				un := unordered && want != "listpack" && want != "intset"
-				if w, g := dumpElems(t, dumpDo(t, ref, args...), un, pairs), dumpElems(t, dumpDo(t, ks, args...), un, pairs); !slices.Equal(g, w) {
+				if w, g := dumpElems(t, doCmd(t, ref, args...), un, pairs), dumpElems(t, doCmd(t, ks, args...), un, pairs); !slices.Equal(g, w) {
 					t.Errorf("%s: %q, Redis says %q", rd[0], g, w)
 				}
 			}
@@ -347,15 +301,15 @@ func TestRestoreAccessTime(t *testing.T) {
 // TestRestoreFreq sets an LFU policy and checks the counter FREQ leaves,
 // and that IDLETIME then changes nothing.
 func TestRestoreFreq(t *testing.T) {
-	s := dumpStartNode(t)
-	c := dumpDial(t, s.Addr().String())
-	dumpDo(t, c, "CONFIG", "SET", "maxmemory-policy", "allkeys-lfu")
+	s := startNode(t)
+	c := dialNode(t, s.Addr().String())
+	doCmd(t, c, "CONFIG", "SET", "maxmemory-policy", "allkeys-lfu")
 	payload := string(rdb.AppendFooter([]byte("\x00\x01v")))
 	for _, cmd := range [][]string{
 		{"RESTORE", "f", "0", payload, "FREQ", "200"},
 		{"RESTORE", "i", "0", payload, "IDLETIME", "100"},
 	} {
-		if r := dumpDo(t, c, cmd...); string(r) != "+OK\r\n" {
+		if r := doCmd(t, c, cmd...); string(r) != "+OK\r\n" {
 			t.Fatalf("%q: %q", cmd, r)
 		}
 	}
@@ -379,8 +333,8 @@ func TestRestoreFreq(t *testing.T) {
 // TestRestoreBlockedClients checks that RESTORE of a list or a sorted set
 // serves a client blocked on the key.
 func TestRestoreBlockedClients(t *testing.T) {
-	s := dumpStartNode(t)
-	c := dumpDial(t, s.Addr().String())
+	s := startNode(t)
+	c := dialNode(t, s.Addr().String())
 	list := string(rdb.AppendFooter(mustAppendObject(t, &rdb.Object{Kind: rdb.KindList, List: [][]byte{[]byte("a"), []byte("b")}}, "quicklist")))
 	zs := string(rdb.AppendFooter(mustAppendObject(t, &rdb.Object{Kind: rdb.KindZSet, ZSet: []rdb.Member{{Member: []byte("m"), Score: 1}}}, "listpack")))
 	for _, tc := range []struct {
@@ -391,12 +345,12 @@ func TestRestoreBlockedClients(t *testing.T) {
 		{[]string{"BLPOP", "bl", "0"}, list, "*2\r\n$2\r\nbl\r\n$1\r\na\r\n"},
 		{[]string{"BZPOPMIN", "bz", "0"}, zs, "*3\r\n$2\r\nbz\r\n$1\r\nm\r\n$1\r\n1\r\n"},
 	} {
-		b := dumpDial(t, s.Addr().String())
+		b := dialNode(t, s.Addr().String())
 		if err := b.Send(tc.block...); err != nil {
 			t.Fatal(err)
 		}
 		time.Sleep(50 * time.Millisecond)
-		if r := dumpDo(t, c, "RESTORE", tc.block[1], "0", tc.payload); string(r) != "+OK\r\n" {
+		if r := doCmd(t, c, "RESTORE", tc.block[1], "0", tc.payload); string(r) != "+OK\r\n" {
 			t.Fatalf("RESTORE: %q", r)
 		}
 		r, err := b.Receive()

@@ -74,7 +74,7 @@ func TestExpireAllowed(t *testing.T) {
 // TestTTLDiff compares the TTL family's rounding and the expiry commands'
 // errors with Redis, using absolute times so that replies are exact.
 func TestTTLDiff(t *testing.T) {
-	p := keysNewPair(t)
+	p := newDiffPair(t)
 	p.same(t,
 		"SET k v",
 		"PEXPIREAT k 4102444800499", "EXPIRETIME k", "PEXPIRETIME k",
@@ -99,7 +99,7 @@ func keysBenchCtx(s *Server, name string) *Ctx {
 }
 
 func BenchmarkExpireTTL(b *testing.B) {
-	node := keysStartNode(b)
+	node := startNode(b)
 	node.ks.mu.Lock()
 	defer node.ks.mu.Unlock()
 	node.ks.dbs[0].insert([]byte("k"), &strValue{b: []byte("v")})

@@ -11,7 +11,6 @@ import (
 	"unsafe"
 
 	"github.com/keyslot/keyslot/backend/internal/dict"
-	"github.com/keyslot/keyslot/router"
 )
 
 // Hash commands.
@@ -48,9 +47,6 @@ const (
 	// that must lie in [-LONG_MAX, LONG_MAX].
 	errCountRange = "ERR value is out of range, value must between -9223372036854775807 and 9223372036854775807"
 )
-
-// emptyScan is the reply of HSCAN / SSCAN on a missing key.
-const emptyScan = "*2\r\n$1\r\n0\r\n*0\r\n"
 
 // hsLimits are the thresholds past which Redis stops using its compact
 // encodings for hashes and sets; keyslot converts at the same points so
@@ -432,25 +428,7 @@ func cmdHdel(x *Ctx) {
 		x.W.AppendInt(0)
 		return
 	}
-	deleted, removed := 0, false
-	for _, f := range x.Args[2:] {
-		if h.del(f) {
-			deleted++
-			if h.len() == 0 {
-				x.db.remove(key)
-				removed = true
-				break
-			}
-		}
-	}
-	if deleted > 0 {
-		x.changed(notifyHash, "hdel", key)
-		if removed {
-			x.notify(notifyGeneric, "del", key)
-		}
-		x.s.stats.dirty.Add(int64(deleted - 1))
-	}
-	x.W.AppendInt(int64(deleted))
+	removeMembers(x, key, h, (*hashValue).del, notifyHash, "hdel")
 }
 
 func cmdHexists(x *Ctx) {
@@ -698,51 +676,9 @@ func cmdHrandfield(x *Ctx) {
 	}
 }
 
-// distinctEntries returns count distinct random entries of d, count <
-// d.Len(): from a copy of all entries when count is a large share of them
-// (Redis's CASE 3), by repeated random picks otherwise (CASE 4).
-func distinctEntries[V any](d *dict.Dict[V], count int) []*dict.Entry[V] {
-	r := rand.New(rand.NewPCG(rand.Uint64(), rand.Uint64()))
-	if count*3 > d.Len() {
-		all := make([]*dict.Entry[V], 0, d.Len())
-		for e := range d.All() {
-			all = append(all, e)
-		}
-		for i := range count {
-			j := i + r.IntN(len(all)-i)
-			all[i], all[j] = all[j], all[i]
-		}
-		return all[:count]
-	}
-	seen := make(map[*dict.Entry[V]]struct{}, count)
-	out := make([]*dict.Entry[V], 0, count)
-	for len(out) < count {
-		e := d.Random(r)
-		if _, dup := seen[e]; dup {
-			continue
-		}
-		seen[e] = struct{}{}
-		out = append(out, e)
-	}
-	return out
-}
-
 // cmdHscan is HSCAN key cursor [MATCH pattern] [COUNT count].
 func cmdHscan(x *Ctx) {
-	cursor, ok := parseScanCursor(x.Args[2])
-	if !ok {
-		x.W.AppendError(errInvalidCursor)
-		return
-	}
-	e, h, ok := readAs[*hashValue](x, x.Args[1])
-	if !ok {
-		return
-	}
-	if e == nil {
-		x.W.AppendRaw([]byte(emptyScan))
-		return
-	}
-	opt, ok := x.parseScanOptions(x.Args[3:], false)
+	h, cursor, opt, ok := elemScanStart[*hashValue](x, parseScanCursor)
 	if !ok {
 		return
 	}
@@ -763,50 +699,4 @@ func cmdHscan(x *Ctx) {
 		})
 	}
 	replyElemScan(x, cursor, items)
-}
-
-// scanMatches reports whether an element passes o's MATCH pattern.
-func scanMatches(o *scanOptions, b []byte) bool {
-	return o.pattern == nil || router.GlobMatch(o.pattern, b, false)
-}
-
-// elemScanDict runs Redis's dictScan loop over d: cursor steps until count
-// elements were visited, at most count*10 steps. weight is how many reply
-// elements an entry makes (2 for a hash's pairs), which Redis counts in
-// both bounds. fn receives each entry visited.
-func elemScanDict[V any](d *dict.Dict[V], cursor uint64, count, weight int64, fn func(*dict.Entry[V])) uint64 {
-	count = satMul(count, weight)
-	maxIter := satMul(count, 10)
-	seen := int64(0)
-	for {
-		cursor = d.Scan(cursor, func(e *dict.Entry[V]) {
-			seen += weight
-			fn(e)
-		})
-		if cursor == 0 || maxIter == 0 {
-			return cursor
-		}
-		maxIter--
-		if seen >= count {
-			return cursor
-		}
-	}
-}
-
-// satMul is a*b for positive operands, saturating at MaxInt64.
-func satMul(a, b int64) int64 {
-	if a > math.MaxInt64/b {
-		return math.MaxInt64
-	}
-	return a * b
-}
-
-func replyElemScan(x *Ctx, cursor uint64, items [][]byte) {
-	x.W.AppendArray(2)
-	var buf [20]byte
-	x.W.AppendBulk(strconv.AppendUint(buf[:0], cursor, 10))
-	x.W.AppendArray(len(items))
-	for _, it := range items {
-		x.W.AppendBulk(it)
-	}
 }

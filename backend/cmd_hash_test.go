@@ -2,18 +2,12 @@ package backend
 
 import (
 	"bytes"
-	"context"
-	"fmt"
 	"math/rand/v2"
 	"runtime"
 	"slices"
 	"strconv"
 	"strings"
 	"testing"
-	"time"
-
-	"github.com/prometheus/client_golang/prometheus"
-	"go.uber.org/zap"
 
 	"github.com/keyslot/keyslot/internal/redistest"
 	"github.com/keyslot/keyslot/internal/resp"
@@ -152,19 +146,24 @@ func TestHashValueRandom(t *testing.T) {
 	}
 }
 
+// fuzzChooser turns fuzz input into a chooser for the random model
+// tests: each call takes the next byte modulo n, and 0 once data runs out.
+func fuzzChooser(data []byte) func(n int) int {
+	pos := 0
+	return func(n int) int {
+		if pos >= len(data) {
+			return 0
+		}
+		pos++
+		return int(data[pos-1]) % n
+	}
+}
+
 func FuzzHashValue(f *testing.F) {
 	f.Add([]byte("\x00\x01\x02\x03\x04\x05"))
 	f.Add(bytes.Repeat([]byte{0, 7, 1, 7, 2, 7}, 30))
 	f.Fuzz(func(t *testing.T, data []byte) {
-		pos := 0
-		r := func(n int) int {
-			if pos >= len(data) {
-				return 0
-			}
-			pos++
-			return int(data[pos-1]) % n
-		}
-		hashOps(t, r, len(data)/2, hsLimits{hashEntries: 6, hashValue: 10, setEntries: 6})
+		hashOps(t, fuzzChooser(data), len(data)/2, hsLimits{hashEntries: 6, hashValue: 10, setEntries: 6})
 	})
 }
 
@@ -184,37 +183,6 @@ func TestHashCopyValue(t *testing.T) {
 			t.Fatalf("copy of %d shares data with the original", n)
 		}
 	}
-}
-
-// hsStartNode starts a keyslot node for this file's tests.
-func hsStartNode(t testing.TB) *Server {
-	t.Helper()
-	cfg := DefaultConfig()
-	cfg.Port = 0
-	cfg.Dir = t.TempDir()
-	s, err := New(cfg, zap.NewNop(), prometheus.NewRegistry())
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := s.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-		defer cancel()
-		_ = s.Shutdown(ctx)
-	})
-	return s
-}
-
-func hsDial(t testing.TB, addr string) *redistest.Conn {
-	t.Helper()
-	c, err := redistest.DialTimeout(addr, 5*time.Second)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = c.Close() })
-	return c
 }
 
 // hsDo runs a command and decodes its RESP2 reply into strings: a bulk or
@@ -246,8 +214,8 @@ func hsDo(t testing.TB, c *redistest.Conn, args ...string) []string {
 }
 
 func TestHrandfieldAlgorithms(t *testing.T) {
-	s := hsStartNode(t)
-	c := hsDial(t, s.Addr().String())
+	s := startNode(t)
+	c := dialNode(t, s.Addr().String())
 	for _, n := range []int{5, 700} {
 		key := "h" + strconv.Itoa(n)
 		want := map[string]string{}
@@ -302,81 +270,23 @@ func TestHrandfieldAlgorithms(t *testing.T) {
 		if len(seen) == len(got) {
 			t.Fatalf("%s: %d picks of %d fields without a repeat", key, len(got), n)
 		}
-		// Every field comes up: the picks are not stuck on a few.
-		if n == 5 && len(seen) != n {
-			t.Fatalf("%s: 15 picks saw only %d fields", key, len(seen))
-		}
-	}
-}
-
-// hsEvents subscribes c to every keyevent notification of db 0.
-func hsEvents(t *testing.T, c *redistest.Conn) {
-	t.Helper()
-	if _, err := c.Do("PSUBSCRIBE", "__keyevent@0__:*"); err != nil {
-		t.Fatal(err)
-	}
-}
-
-// hsDrainEvents reads the event messages that arrive within a short wait.
-func hsDrainEvents(t *testing.T, c *redistest.Conn) []string {
-	t.Helper()
-	var out []string
-	saved := c.Timeout
-	c.Timeout = 150 * time.Millisecond
-	defer func() { c.Timeout = saved }()
-	for {
-		raw, err := c.Receive()
-		if err != nil {
-			return out
-		}
-		v, _, err := resp.ParseValue(raw)
-		if err != nil {
-			t.Fatal(err)
-		}
-		a := v.Array()
-		if len(a) == 4 {
-			out = append(out, strings.TrimPrefix(a[2].String(), "__keyevent@0__:")+" "+a[3].String())
-		}
-	}
-}
-
-// hsSameEvents runs cmds on a real redis-server and on a node, both with
-// every keyspace event on, and requires the same replies and the same
-// keyevent messages in the same order.
-func hsSameEvents(t *testing.T, cmds [][]string) {
-	ref := redistest.Start(t, redistest.Options{Args: []string{"--notify-keyspace-events", "KEA"}})
-	node := hsStartNode(t)
-	node.notifyFlags.Store(uint32(notifyKeyspace | notifyKeyevent | notifyGeneric | notifyString |
-		notifyList | notifySet | notifyHash | notifyZSet | notifyExpired | notifyEvicted | notifyStream))
-	var events [2][]string
-	var replies [2][]string
-	for i, addr := range []string{ref.Addr, node.Addr().String()} {
-		c, sub := hsDial(t, addr), hsDial(t, addr)
-		hsEvents(t, sub)
-		for _, cmd := range cmds {
-			raw, err := c.Do(cmd...)
-			if err != nil {
-				t.Fatalf("%q: %v", cmd, err)
+		// Every field comes up: the picks are not stuck on a few. 200
+		// picks of 5 fields miss one with odds of about 5*0.8^200 (15 did,
+		// about one run in six).
+		if n == 5 {
+			seen := map[string]bool{}
+			for _, f := range hsDo(t, c, "HRANDFIELD", key, "-200") {
+				seen[f] = true
 			}
-			if !strings.Contains(cmd[0], "rand") && !strings.EqualFold(cmd[0], "spop") {
-				replies[i] = append(replies[i], fmt.Sprintf("%q -> %q", cmd, raw))
+			if len(seen) != n {
+				t.Fatalf("%s: 200 picks saw only %d fields", key, len(seen))
 			}
 		}
-		events[i] = hsDrainEvents(t, sub)
-	}
-	if len(events[0]) == 0 {
-		t.Fatal("redis-server sent no events: the test is broken")
-	}
-	if !slices.Equal(replies[0], replies[1]) {
-		t.Errorf("replies differ:\nredis:   %q\nkeyslot: %q", replies[0], replies[1])
-	}
-	if !slices.Equal(events[0], events[1]) {
-		t.Errorf("events differ:\nredis:   %q\nkeyslot: %q", events[0], events[1])
 	}
 }
 
 func TestHashKeyspaceEvents(t *testing.T) {
-	hsSameEvents(t, [][]string{
+	sameKeyevents(t, [][]string{
 		{"HSET", "h", "a", "1", "b", "2"},
 		{"HSET", "h", "a", "1"},
 		{"HMSET", "h", "c", "3"},
@@ -424,7 +334,7 @@ func BenchmarkHashMemory1M(b *testing.B) {
 		b.ReportMetric(perField, "heapB/field")
 
 		srv := redistest.Start(b, redistest.Options{})
-		c := hsDial(b, srv.Addr)
+		c := dialNode(b, srv.Addr)
 		base := hsUsedMemory(b, c)
 		const batch = 1000
 		for i := 0; i < n; i += batch {

@@ -10,7 +10,7 @@ import (
 // keys against Redis and compares every reply and the bytes of every
 // value, through sparse growth, promotion to dense and merges both ways.
 func TestHLLCommands(t *testing.T) {
-	p := strNewPair(t)
+	p := newDiffPair(t)
 	rng := rand.New(rand.NewPCG(11, 12))
 	keys := []string{"h1", "h2", "h3", "nosuch"}
 	key := func() string { return keys[rng.IntN(len(keys))] }
@@ -40,8 +40,8 @@ func TestHLLCommands(t *testing.T) {
 // TestConfigLimits checks that the string commands follow
 // hll-sparse-max-bytes and proto-max-bulk-len as changed by CONFIG SET.
 func TestConfigLimits(t *testing.T) {
-	p := strNewPair(t)
-	p.same(t,
+	p := newDiffPair(t)
+	p.sameBatch(t,
 		"CONFIG SET hll-sparse-max-bytes 60",
 		"PFADD h a b c d e f g h i j k l m n o p q r s t u v w x y z", "STRLEN h", "PFCOUNT h",
 		"CONFIG SET proto-max-bulk-len 1048576",

@@ -60,7 +60,7 @@ func (v *strValue) copyValue() value { return &strValue{b: bytes.Clone(v.b)} }
 // whether a miss fires "keymiss" (OBJECT passes LOOKUP_NONOTIFY).
 func (x *Ctx) peek(key []byte, notifyMiss bool) *dict.Entry[item] {
 	e := x.db.find(key)
-	if e != nil && e.Value.exp != 0 && e.Value.exp <= x.now {
+	if e != nil && e.Value.exp != 0 && e.Value.exp < x.now {
 		x.expireKey(key)
 		e = nil
 	}
@@ -321,7 +321,7 @@ func cmdKeys(x *Ctx) {
 			continue
 		}
 		for e := range sk.keys.All() {
-			if e.Value.exp != 0 && e.Value.exp <= x.now {
+			if e.Value.exp != 0 && e.Value.exp < x.now {
 				continue
 			}
 			if all || router.GlobMatch(pat, []byte(e.Key), false) {
@@ -355,7 +355,7 @@ func cmdRandomKey(x *Ctx) {
 			x.W.AppendNull()
 			return
 		}
-		if e.Value.exp != 0 && e.Value.exp <= x.now {
+		if e.Value.exp != 0 && e.Value.exp < x.now {
 			x.expireKey([]byte(e.Key))
 			continue
 		}
@@ -441,39 +441,33 @@ func cmdObjectFreq(x *Ctx) {
 // Redis tracks access frequency instead of idle time.
 func (s *Server) lfuPolicy() bool { return s.maxmemoryPolicy().lfu() }
 
-var objectHelp = [...]string{
-	"OBJECT <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
-	"ENCODING <key>",
-	"    Return the kind of internal representation used in order to store the value",
-	"    associated with a <key>.",
-	"FREQ <key>",
-	"    Return the access frequency index of the <key>. The returned integer is",
-	"    proportional to the logarithm of the recent access frequency of the key.",
-	"IDLETIME <key>",
-	"    Return the idle time of the <key>, that is the approximated number of",
-	"    seconds elapsed since the last access to the key.",
-	"REFCOUNT <key>",
-	"    Return the number of references of the value associated with the specified",
-	"    <key>.",
-	"HELP",
-	"    Prints this help.",
-}
-
 func cmdObjectHelp(x *Ctx) {
-	x.W.AppendArray(len(objectHelp))
-	for _, l := range objectHelp {
-		x.W.AppendSimple(l)
-	}
+	appendHelp(x.W, "OBJECT", []string{
+		"ENCODING <key>",
+		"    Return the kind of internal representation used in order to store the value",
+		"    associated with a <key>.",
+		"FREQ <key>",
+		"    Return the access frequency index of the <key>. The returned integer is",
+		"    proportional to the logarithm of the recent access frequency of the key.",
+		"IDLETIME <key>",
+		"    Return the idle time of the <key>, that is the approximated number of",
+		"    seconds elapsed since the last access to the key.",
+		"REFCOUNT <key>",
+		"    Return the number of references of the value associated with the specified",
+		"    <key>.",
+	})
 }
 
 // asciiEqualFold reports whether b equals the lower-case ASCII word s,
 // ignoring ASCII case only, as strcasecmp does (bytes.EqualFold would also
-// fold Unicode: "ſ" would match "s").
-func asciiEqualFold(b []byte, s string) bool {
+// fold Unicode: "ſ" would match "s"). It is the one such compare of the
+// package, for arguments held as bytes or as strings.
+func asciiEqualFold[T []byte | string](b T, s string) bool {
 	if len(b) != len(s) {
 		return false
 	}
-	for i, c := range b {
+	for i := 0; i < len(b); i++ {
+		c := b[i]
 		if 'A' <= c && c <= 'Z' {
 			c += 'a' - 'A'
 		}

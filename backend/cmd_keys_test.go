@@ -1,97 +1,19 @@
 package backend
 
 import (
-	"bytes"
-	"context"
-	"errors"
 	"fmt"
 	"github.com/keyslot/keyslot/internal/resp"
-	"net"
-	"os"
 	"strings"
 	"testing"
 	"time"
 
-	"github.com/prometheus/client_golang/prometheus"
-	"go.uber.org/zap"
-
 	"github.com/keyslot/keyslot/internal/redistest"
 )
-
-// keysStartNode starts a keyslot node on a free loopback port and stops it
-// when t ends.
-func keysStartNode(t testing.TB) *Server {
-	t.Helper()
-	cfg := DefaultConfig()
-	cfg.Port = 0
-	cfg.Dir = t.TempDir()
-	s, err := New(cfg, zap.NewNop(), prometheus.NewRegistry())
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := s.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-		defer cancel()
-		_ = s.Shutdown(ctx)
-	})
-	return s
-}
-
-func keysDial(t testing.TB, addr string) *redistest.Conn {
-	t.Helper()
-	c, err := redistest.DialTimeout(addr, 5*time.Second)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = c.Close() })
-	return c
-}
-
-func keysDo(t testing.TB, c *redistest.Conn, args ...string) []byte {
-	t.Helper()
-	r, err := c.Do(args...)
-	if err != nil {
-		t.Fatalf("%q: %v", args, err)
-	}
-	return r
-}
-
-// keysPair is a real redis-server and a keyslot node, each with one
-// connection, for differential tests.
-type keysPair struct {
-	ref, ks *redistest.Conn
-	node    *Server
-}
-
-func keysNewPair(t *testing.T) *keysPair {
-	t.Helper()
-	ref := redistest.Start(t, redistest.Options{})
-	node := keysStartNode(t)
-	return &keysPair{ref: keysDial(t, ref.Addr), ks: keysDial(t, node.Addr().String()), node: node}
-}
-
-// same runs each command on both servers and requires identical replies
-// (except for a command written with a leading "~", whose reply is not
-// compared: HELLO's client id).
-func (p *keysPair) same(t *testing.T, cmds ...string) {
-	t.Helper()
-	for _, line := range cmds {
-		ignore := strings.HasPrefix(line, "~")
-		args := strings.Fields(strings.TrimPrefix(line, "~"))
-		want, got := keysDo(t, p.ref, args...), keysDo(t, p.ks, args...)
-		if !ignore && !bytes.Equal(want, got) {
-			t.Errorf("%s:\n redis:   %q\n keyslot: %q", line, want, got)
-		}
-	}
-}
 
 // TestObjectDiff compares OBJECT's subcommands with Redis in both
 // protocols.
 func TestObjectDiff(t *testing.T) {
-	p := keysNewPair(t)
+	p := newDiffPair(t)
 	long := strings.Repeat("x", 45)
 	p.same(t,
 		"SET a 123", "SET b 10000", "SET c hello", "SET d -1", "SET e 9999", "SET f 0",
@@ -113,7 +35,7 @@ func TestObjectDiff(t *testing.T) {
 // TestKeysEdgeDiff covers argument parsing corners the compat scripts do
 // not.
 func TestKeysEdgeDiff(t *testing.T) {
-	p := keysNewPair(t)
+	p := newDiffPair(t)
 	p.same(t,
 		"SET k v",
 		"COPY k k2 DB 0", "COPY k k2 DB 1 REPLACE DB 0", "COPY k k2 db 1 replace",
@@ -141,10 +63,8 @@ func TestKeysEdgeDiff(t *testing.T) {
 // commands publish with Redis's.
 func TestKeyEvents(t *testing.T) {
 	ref := redistest.Start(t, redistest.Options{Args: []string{"--notify-keyspace-events", "KEAn"}})
-	node := keysStartNode(t)
-	node.notifyFlags.Store(uint32(notifyKeyspace | notifyKeyevent | notifyGeneric | notifyString |
-		notifyList | notifySet | notifyHash | notifyZSet | notifyExpired | notifyEvicted |
-		notifyStream | notifyModule | notifyNew))
+	node := startNode(t)
+	node.notifyFlags.Store(uint32(eventsKEAn))
 	script := []string{
 		"SET a 1", "RENAME a b", "RENAMENX b c", "SET d 1", "RENAME c d", "RENAME d d",
 		"MOVE d 1", "SET e 1", "MOVE e 1", "COPY e f", "COPY e f REPLACE", "COPY e f DB 2",
@@ -153,29 +73,17 @@ func TestKeyEvents(t *testing.T) {
 		"TTL nosuch", "TYPE nosuch", "OBJECT ENCODING nosuch",
 	}
 	collect := func(addr string) []string {
-		sub := keysDial(t, addr)
-		keysDo(t, sub, "PSUBSCRIBE", "__key*__:*")
-		c := keysDial(t, addr)
+		sub := dialNode(t, addr)
+		doCmd(t, sub, "PSUBSCRIBE", "__key*__:*")
+		c := dialNode(t, addr)
 		for _, line := range script {
 			if line == "TOUCH h" {
 				time.Sleep(20 * time.Millisecond) // let h expire
 			}
-			keysDo(t, c, strings.Fields(line)...)
+			doCmd(t, c, strings.Fields(line)...)
 		}
-		keysDo(t, c, "PUBLISH", "end", "x") // not matched: only a barrier
-		var got []string
-		sub.Timeout = 300 * time.Millisecond
-		for {
-			r, err := sub.Receive()
-			var ne net.Error
-			if errors.As(err, &ne) && ne.Timeout() || errors.Is(err, os.ErrDeadlineExceeded) {
-				return got
-			}
-			if err != nil {
-				t.Fatal(err)
-			}
-			got = append(got, string(r))
-		}
+		doCmd(t, c, "PUBLISH", "end", "x") // not matched: only a barrier
+		return drainEvents(t, sub)
 	}
 	want, got := collect(ref.Addr), collect(node.Addr().String())
 	if strings.Join(want, "\n") != strings.Join(got, "\n") {
@@ -213,8 +121,8 @@ func TestASCIIEqualFold(t *testing.T) {
 // TestRenameKeepsItem checks that RENAME, MOVE and COPY carry the TTL and
 // keep the volatile counts right.
 func TestRenameKeepsItem(t *testing.T) {
-	node := keysStartNode(t)
-	c := keysDial(t, node.Addr().String())
+	node := startNode(t)
+	c := dialNode(t, node.Addr().String())
 	for _, cmd := range [][]string{
 		{"SET", "src", "v", "PX", "100000"},
 		{"RENAME", "src", "dst"},
@@ -222,7 +130,7 @@ func TestRenameKeepsItem(t *testing.T) {
 		{"SELECT", "3"},
 		{"COPY", "dst", "cp", "DB", "0"},
 	} {
-		keysDo(t, c, cmd...)
+		doCmd(t, c, cmd...)
 	}
 	for _, tc := range []struct {
 		db  int
@@ -257,8 +165,8 @@ func (v *keysBlockVal) copyValue() value    { return &keysBlockVal{n: v.n} }
 // TestMoveWakesBlocked checks that RENAME, MOVE and COPY creating a key
 // serve the clients blocked on it, in the database they wait in.
 func TestMoveWakesBlocked(t *testing.T) {
-	node := keysStartNode(t)
-	c := keysDial(t, node.Addr().String())
+	node := startNode(t)
+	c := dialNode(t, node.Addr().String())
 	for i, tc := range []struct {
 		cmd  []string
 		db   int
@@ -290,7 +198,7 @@ func TestMoveWakesBlocked(t *testing.T) {
 		st.blocked[wt.keys[0]] = append(st.blocked[wt.keys[0]], wt)
 		node.ks.mu.Unlock()
 
-		keysDo(t, c, tc.cmd...)
+		doCmd(t, c, tc.cmd...)
 		want := fmt.Sprintf("%d/%s/%d", tc.db, tc.wake, i)
 		select {
 		case got := <-woken:

@@ -1,100 +1,28 @@
 package backend
 
 import (
-	"context"
-	"errors"
 	"fmt"
 	"math/rand/v2"
-	"net"
-	"os"
 	"strconv"
 	"strings"
 	"testing"
 	"time"
 
-	"github.com/prometheus/client_golang/prometheus"
-	"go.uber.org/zap"
-
 	"github.com/keyslot/keyslot/internal/redistest"
 )
-
-// listStartNode starts a keyslot node on a free loopback port, stopped
-// when t ends.
-func listStartNode(t testing.TB) *Server {
-	t.Helper()
-	cfg := DefaultConfig()
-	cfg.Port = 0
-	cfg.Dir = t.TempDir()
-	s, err := New(cfg, zap.NewNop(), prometheus.NewRegistry())
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := s.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-		defer cancel()
-		_ = s.Shutdown(ctx)
-	})
-	return s
-}
-
-func listDial(t testing.TB, addr string) *redistest.Conn {
-	t.Helper()
-	c, err := redistest.DialTimeout(addr, 5*time.Second)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = c.Close() })
-	return c
-}
-
-func listDo(t testing.TB, c *redistest.Conn, args ...string) []byte {
-	t.Helper()
-	r, err := c.Do(args...)
-	if err != nil {
-		t.Fatalf("%q: %v", args, err)
-	}
-	return r
-}
-
-// drainEvents reads the Pub/Sub messages sub has until it stays quiet.
-func drainEvents(t *testing.T, sub *redistest.Conn) []string {
-	t.Helper()
-	sub.Timeout = 300 * time.Millisecond
-	var got []string
-	for {
-		r, err := sub.Receive()
-		var ne net.Error
-		if errors.As(err, &ne) && ne.Timeout() || errors.Is(err, os.ErrDeadlineExceeded) {
-			return got
-		}
-		if err != nil {
-			t.Fatal(err)
-		}
-		got = append(got, string(r))
-	}
-}
-
-// listEventFlags turns every keyspace notification on, as
-// notify-keyspace-events KEAn does.
-const listEventFlags = notifyKeyspace | notifyKeyevent | notifyGeneric | notifyString |
-	notifyList | notifySet | notifyHash | notifyZSet | notifyExpired | notifyEvicted |
-	notifyStream | notifyModule | notifyNew
 
 // compareEvents runs script on Redis and on keyslot with every keyspace
 // event on, then compares what a PSUBSCRIBEd client received.
 func compareEvents(t *testing.T, script func(t *testing.T, addr string, c *redistest.Conn)) {
 	ref := redistest.Start(t, redistest.Options{Args: []string{"--notify-keyspace-events", "KEAn"}})
-	node := listStartNode(t)
-	node.notifyFlags.Store(uint32(listEventFlags))
+	node := startNode(t)
+	node.notifyFlags.Store(uint32(eventsKEAn))
 	collect := func(addr string) []string {
-		sub := listDial(t, addr)
-		listDo(t, sub, "PSUBSCRIBE", "__key*__:*")
-		c := listDial(t, addr)
+		sub := dialNode(t, addr)
+		doCmd(t, sub, "PSUBSCRIBE", "__key*__:*")
+		c := dialNode(t, addr)
 		script(t, addr, c)
-		listDo(t, c, "PUBLISH", "end", "x") // not matched: a barrier
+		doCmd(t, c, "PUBLISH", "end", "x") // not matched: a barrier
 		return drainEvents(t, sub)
 	}
 	want, got := collect(ref.Addr), collect(node.Addr().String())
@@ -120,7 +48,7 @@ func TestListEvents(t *testing.T) {
 			"BLMPOP 0 1 b RIGHT COUNT 3", "RPUSH c 1 1", "LREM c 0 1", "RPUSH e 1", "LRANGE e 0 -1",
 			"LINDEX e 0", "LLEN e", "LPOS e 1", "SET str v", "LPUSH str x", "LMOVE e str LEFT LEFT",
 		} {
-			listDo(t, c, strings.Fields(line)...)
+			doCmd(t, c, strings.Fields(line)...)
 		}
 	})
 }
@@ -129,7 +57,7 @@ func TestListEvents(t *testing.T) {
 // BLMOVE served by a push, whose own push serves a BLPOP.
 func TestListEventsBlocked(t *testing.T) {
 	compareEvents(t, func(t *testing.T, addr string, c *redistest.Conn) {
-		b1, b2 := listDial(t, addr), listDial(t, addr)
+		b1, b2 := dialNode(t, addr), dialNode(t, addr)
 		if err := b1.Send("BLMOVE", "w", "w2", "RIGHT", "LEFT", "0"); err != nil {
 			t.Fatal(err)
 		}
@@ -138,7 +66,7 @@ func TestListEventsBlocked(t *testing.T) {
 			t.Fatal(err)
 		}
 		time.Sleep(50 * time.Millisecond)
-		listDo(t, c, "RPUSH", "w", "x", "y")
+		doCmd(t, c, "RPUSH", "w", "x", "y")
 		if _, err := b1.Receive(); err != nil {
 			t.Fatal(err)
 		}
@@ -153,8 +81,8 @@ func TestListEventsBlocked(t *testing.T) {
 // limits and few distinct values, so that LREM, LPOS and LINSERT match.
 func TestListRandomDiff(t *testing.T) {
 	ref := redistest.Start(t, redistest.Options{})
-	node := listStartNode(t)
-	rc, kc := listDial(t, ref.Addr), listDial(t, node.Addr().String())
+	node := startNode(t)
+	rc, kc := dialNode(t, ref.Addr), dialNode(t, node.Addr().String())
 	r := rand.New(rand.NewPCG(1, 2))
 	keys := []string{"a", "b", "c"}
 	key := func() string { return keys[r.IntN(len(keys))] }
@@ -218,13 +146,13 @@ func TestListRandomDiff(t *testing.T) {
 		case 17:
 			cmd = []string{"LRANGE", key(), "0", "-1"}
 		}
-		want, got := listDo(t, rc, cmd...), listDo(t, kc, cmd...)
+		want, got := doCmd(t, rc, cmd...), doCmd(t, kc, cmd...)
 		if string(want) != string(got) {
 			t.Fatalf("step %d %.80q:\n redis:   %.200q\n keyslot: %.200q", step, cmd, want, got)
 		}
 	}
 	for _, k := range keys {
-		want, got := listDo(t, rc, "LRANGE", k, "0", "-1"), listDo(t, kc, "LRANGE", k, "0", "-1")
+		want, got := doCmd(t, rc, "LRANGE", k, "0", "-1"), doCmd(t, kc, "LRANGE", k, "0", "-1")
 		if string(want) != string(got) {
 			t.Fatalf("final %s differs", k)
 		}
@@ -251,8 +179,8 @@ func TestListCopy(t *testing.T) {
 // BenchmarkLPushLPop runs LPUSH then LPOP through the node's command path
 // over one connection, pipelined, as redis-benchmark -P does.
 func BenchmarkLPushLPop(b *testing.B) {
-	node := listStartNode(b)
-	c := listDial(b, node.Addr().String())
+	node := startNode(b)
+	c := dialNode(b, node.Addr().String())
 	const batch = 64
 	b.ReportAllocs()
 	for i := 0; b.Loop(); i++ {
@@ -283,7 +211,7 @@ func BenchmarkLPushLPop(b *testing.B) {
 // BLMOVE while another pushes, after blocked clients have hung up: every
 // element pushed must come out exactly once.
 func TestListBlockingStress(t *testing.T) {
-	node := listStartNode(t)
+	node := startNode(t)
 	addr := node.Addr().String()
 	const consumers, pushes, batch = 6, 150, 4
 	got := make(chan string, pushes*batch)
@@ -338,7 +266,7 @@ func TestListBlockingStress(t *testing.T) {
 	// Clients that block and leave before anything is pushed must take
 	// nothing with them once the node has seen them go.
 	for range 20 {
-		c := listDial(t, addr)
+		c := dialNode(t, addr)
 		if err := c.Send("BLPOP", "q", "0"); err != nil {
 			t.Fatal(err)
 		}
@@ -346,13 +274,13 @@ func TestListBlockingStress(t *testing.T) {
 		_ = c.Close()
 	}
 	time.Sleep(100 * time.Millisecond)
-	p := listDial(t, addr)
+	p := dialNode(t, addr)
 	for i := range pushes {
 		args := []string{"RPUSH", "q"}
 		for k := range batch {
 			args = append(args, fmt.Sprintf("e%d.", i*batch+k))
 		}
-		listDo(t, p, args...)
+		doCmd(t, p, args...)
 		if i%10 == 0 {
 			time.Sleep(time.Millisecond)
 		}
@@ -367,7 +295,7 @@ func TestListBlockingStress(t *testing.T) {
 			}
 			seen[e] = true
 		case <-deadline:
-			t.Fatalf("%d of %d elements delivered; LLEN q = %q", len(seen), pushes*batch, listDo(t, p, "LLEN", "q"))
+			t.Fatalf("%d of %d elements delivered; LLEN q = %q", len(seen), pushes*batch, doCmd(t, p, "LLEN", "q"))
 		}
 	}
 	close(done)
@@ -376,7 +304,7 @@ func TestListBlockingStress(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	if r := string(listDo(t, p, "EXISTS", "q", "moved")); r != ":0\r\n" {
+	if r := string(doCmd(t, p, "EXISTS", "q", "moved")); r != ":0\r\n" {
 		t.Fatalf("EXISTS q moved = %q", r)
 	}
 }

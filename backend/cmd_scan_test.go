@@ -238,16 +238,16 @@ func keysParseScan(b []byte) (string, []string, error) {
 // make progress between pages, so the keyspace really grows (and the
 // slots' dicts rehash) under the cursor.
 func TestScanWhileGrowing(t *testing.T) {
-	node := keysStartNode(t)
+	node := startNode(t)
 	addr := node.Addr().String()
-	c := keysDial(t, addr)
+	c := dialNode(t, addr)
 	const initial, maxWrites, batch = 3000, 60000, 50
 	for i := range initial {
-		if r := keysDo(t, c, "SET", "init:"+strconv.Itoa(i), "v"); string(r) != "+OK\r\n" {
+		if r := doCmd(t, c, "SET", "init:"+strconv.Itoa(i), "v"); string(r) != "+OK\r\n" {
 			t.Fatalf("SET: %q", r)
 		}
 	}
-	w := keysDial(t, addr)
+	w := dialNode(t, addr)
 	var stop atomic.Bool
 	var written atomic.Int64
 	var wg sync.WaitGroup
@@ -292,7 +292,7 @@ func TestScanWhileGrowing(t *testing.T) {
 	cursor := "0"
 	for calls := 0; ; calls++ {
 		before := written.Load()
-		r := keysDo(t, c, "SCAN", cursor, "COUNT", "20")
+		r := doCmd(t, c, "SCAN", cursor, "COUNT", "20")
 		next, keys, err := keysParseScan(r)
 		if err != nil {
 			t.Fatalf("SCAN %s: %v (%q)", cursor, err, r)

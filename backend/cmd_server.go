@@ -1076,11 +1076,10 @@ func (s *Server) infoErrorStats(b *infoBuilder) {
 }
 
 // formatPercentile writes a percentile as Redis's %f with trailing zeros
-// trimmed: 50, 99, 99.9.
+// trimmed (trimDoubleString): 50, 99, 99.9. INFO latencystats and CONFIG
+// latency-tracking-info-percentiles both show percentiles so.
 func formatPercentile(p float64) string {
-	s := strconv.FormatFloat(p, 'f', 6, 64)
-	s = strings.TrimRight(s, "0")
-	return strings.TrimSuffix(s, ".")
+	return trimDouble(strconv.FormatFloat(p, 'f', 6, 64))
 }
 
 func (s *Server) infoLatencyStats(b *infoBuilder) {

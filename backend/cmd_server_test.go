@@ -1,7 +1,6 @@
 package backend
 
 import (
-	"context"
 	"regexp"
 	"slices"
 	"strconv"
@@ -9,55 +8,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/prometheus/client_golang/prometheus"
-	"go.uber.org/zap/zaptest"
-
 	"github.com/keyslot/keyslot/internal/redistest"
 	"github.com/keyslot/keyslot/internal/server"
 )
-
-// admNode starts a node on a free loopback port with the given redis.conf
-// parameters (e.g. enable-debug-command yes), stopped when t ends.
-func admNode(t testing.TB, params map[string]string) *Server {
-	t.Helper()
-	cfg := DefaultConfig()
-	cfg.Port = 0
-	cfg.Dir = t.TempDir()
-	cfg.Params = params
-	s, err := New(cfg, zaptest.NewLogger(t), prometheus.NewRegistry())
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := s.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-		defer cancel()
-		_ = s.Shutdown(ctx)
-	})
-	return s
-}
-
-func admDial(t testing.TB, addr string) *redistest.Conn {
-	t.Helper()
-	c, err := redistest.DialTimeout(addr, 5*time.Second)
-	if err != nil {
-		t.Fatal(err)
-	}
-	c.Timeout = 5 * time.Second
-	t.Cleanup(func() { _ = c.Close() })
-	return c
-}
-
-func admDo(t testing.TB, c *redistest.Conn, args ...string) string {
-	t.Helper()
-	r, err := c.Do(args...)
-	if err != nil {
-		t.Fatalf("%q: %v", args, err)
-	}
-	return string(r)
-}
 
 // admRecv reads one reply.
 func admRecv(t testing.TB, c *redistest.Conn) string {
@@ -132,18 +85,18 @@ func sectionOrder(text string) []string {
 // TestInfoMatchesRedisLayout compares INFO's sections, their order and
 // every field name and its place with a real redis-server 7.0.
 func TestInfoMatchesRedisLayout(t *testing.T) {
-	ref := admDial(t, redistest.Start(t, redistest.Options{}).Addr)
-	ks := admDial(t, admNode(t, nil).Addr().String())
+	ref := dialNode(t, redistest.Start(t, redistest.Options{}).Addr)
+	ks := dialNode(t, startNode(t).Addr().String())
 	for _, c := range []*redistest.Conn{ref, ks} {
-		admDo(t, c, "SET", "k", "v")
-		admDo(t, c, "GET")
+		doStr(t, c, "SET", "k", "v")
+		doStr(t, c, "GET")
 	}
 	for _, args := range [][]string{
 		{"INFO"}, {"INFO", "default"}, {"INFO", "all"}, {"INFO", "everything"},
 		{"INFO", "server", "CPU", "cpu"}, {"INFO", "foo"}, {"INFO", "keyspace", "clients"},
 	} {
-		want := bulkText(t, admDo(t, ref, args...))
-		got := bulkText(t, admDo(t, ks, args...))
+		want := bulkText(t, doStr(t, ref, args...))
+		got := bulkText(t, doStr(t, ks, args...))
 		if w, g := sectionOrder(want), sectionOrder(got); !slices.Equal(w, g) {
 			t.Errorf("%q sections:\n got %q\nwant %q", args, g, w)
 		}
@@ -159,28 +112,28 @@ func TestInfoMatchesRedisLayout(t *testing.T) {
 			}
 		}
 	}
-	if got := admDo(t, ks, "INFO", "foo"); got != "$0\r\n\r\n" {
+	if got := doStr(t, ks, "INFO", "foo"); got != "$0\r\n\r\n" {
 		t.Errorf("INFO foo = %q", got)
 	}
 	// RESP3: a verbatim string.
-	admDo(t, ks, "HELLO", "3")
-	if got := admDo(t, ks, "INFO", "cluster"); got != "=34\r\ntxt:# Cluster\r\ncluster_enabled:0\r\n\r\n" {
+	doStr(t, ks, "HELLO", "3")
+	if got := doStr(t, ks, "INFO", "cluster"); got != "=34\r\ntxt:# Cluster\r\ncluster_enabled:0\r\n\r\n" {
 		t.Errorf("RESP3 INFO cluster = %q", got)
 	}
 }
 
 func TestInfoValues(t *testing.T) {
-	s := admNode(t, nil)
-	c := admDial(t, s.Addr().String())
-	d := admDial(t, s.Addr().String())
-	admDo(t, d, "PING")
-	admDo(t, c, "SET", "a", "1")
-	admDo(t, c, "SET", "b", "2", "EX", "100")
-	admDo(t, c, "GET", "a")
-	admDo(t, c, "GET", "nokey")
-	admDo(t, c, "SELECT", "3")
-	admDo(t, c, "SET", "x", "y")
-	_, v := infoFields(bulkText(t, admDo(t, c, "INFO")))
+	s := startNode(t)
+	c := dialNode(t, s.Addr().String())
+	d := dialNode(t, s.Addr().String())
+	doStr(t, d, "PING")
+	doStr(t, c, "SET", "a", "1")
+	doStr(t, c, "SET", "b", "2", "EX", "100")
+	doStr(t, c, "GET", "a")
+	doStr(t, c, "GET", "nokey")
+	doStr(t, c, "SELECT", "3")
+	doStr(t, c, "SET", "x", "y")
+	_, v := infoFields(bulkText(t, doStr(t, c, "INFO")))
 	checks := map[string]string{
 		"redis_version":     "7.0.15",
 		"redis_mode":        "standalone",
@@ -203,7 +156,7 @@ func TestInfoValues(t *testing.T) {
 	if !regexp.MustCompile(`^[0-9a-f]{40}$`).MatchString(v["run_id"]) {
 		t.Errorf("run_id = %q", v["run_id"])
 	}
-	_, v2 := infoFields(bulkText(t, admDo(t, c, "INFO", "server", "stats")))
+	_, v2 := infoFields(bulkText(t, doStr(t, c, "INFO", "server", "stats")))
 	if v2["run_id"] != v["run_id"] {
 		t.Errorf("run_id changed: %q then %q", v["run_id"], v2["run_id"])
 	}
@@ -222,20 +175,20 @@ func TestInfoValues(t *testing.T) {
 // TestCommandStats checks the counters of INFO commandstats, errorstats
 // and latencystats, like Redis's info.tcl tests.
 func TestCommandStats(t *testing.T) {
-	s := admNode(t, nil)
-	c := admDial(t, s.Addr().String())
-	admDo(t, c, "SET", "k", "v")
-	admDo(t, c, "SET", "k", "v")
-	admDo(t, c, "GET")                // rejected: arity
-	admDo(t, c, "CLIENT")             // rejected: the container's arity
-	admDo(t, c, "NOSUCH")             // unknown: no command to count
-	admDo(t, c, "CLIENT", "ID")       // a connection-level command
-	admDo(t, c, "CLIENT", "NOSUCHSB") // unknown subcommand
-	admDo(t, c, "MULTI")
-	admDo(t, c, "INCR", "n")
-	admDo(t, c, "ECHO", "x")
-	admDo(t, c, "EXEC")
-	text := bulkText(t, admDo(t, c, "INFO", "commandstats"))
+	s := startNode(t)
+	c := dialNode(t, s.Addr().String())
+	doStr(t, c, "SET", "k", "v")
+	doStr(t, c, "SET", "k", "v")
+	doStr(t, c, "GET")                // rejected: arity
+	doStr(t, c, "CLIENT")             // rejected: the container's arity
+	doStr(t, c, "NOSUCH")             // unknown: no command to count
+	doStr(t, c, "CLIENT", "ID")       // a connection-level command
+	doStr(t, c, "CLIENT", "NOSUCHSB") // unknown subcommand
+	doStr(t, c, "MULTI")
+	doStr(t, c, "INCR", "n")
+	doStr(t, c, "ECHO", "x")
+	doStr(t, c, "EXEC")
+	text := bulkText(t, doStr(t, c, "INFO", "commandstats"))
 	for _, want := range []string{
 		`cmdstat_set:calls=2,usec=\d+,usec_per_call=\d+\.\d\d,rejected_calls=0,failed_calls=0`,
 		`cmdstat_get:calls=0,usec=0,usec_per_call=0\.00,rejected_calls=1,failed_calls=0`,
@@ -253,22 +206,22 @@ func TestCommandStats(t *testing.T) {
 	if strings.Contains(text, "nosuch") {
 		t.Errorf("unknown command counted:\n%s", text)
 	}
-	text = bulkText(t, admDo(t, c, "INFO", "errorstats"))
+	text = bulkText(t, doStr(t, c, "INFO", "errorstats"))
 	if text != "# Errorstats\r\nerrorstat_ERR:count=4\r\n" {
 		t.Errorf("errorstats = %q", text)
 	}
-	text = bulkText(t, admDo(t, c, "INFO", "latencystats"))
+	text = bulkText(t, doStr(t, c, "INFO", "latencystats"))
 	if !regexp.MustCompile(`(?m)^latency_percentiles_usec_set:p50=\d+\.\d{3},p99=\d+\.\d{3},p99\.9=\d+\.\d{3}\r$`).MatchString(text) ||
 		!strings.Contains(text, "latency_percentiles_usec_client|id:") {
 		t.Errorf("latencystats:\n%s", text)
 	}
-	_, v := infoFields(bulkText(t, admDo(t, c, "INFO", "stats")))
+	_, v := infoFields(bulkText(t, doStr(t, c, "INFO", "stats")))
 	if v["total_error_replies"] != "4" {
 		t.Errorf("total_error_replies = %q", v["total_error_replies"])
 	}
 	// CONFIG RESETSTAT's share: the admin counters start again.
 	s.resetStats()
-	text = bulkText(t, admDo(t, c, "INFO", "commandstats"))
+	text = bulkText(t, doStr(t, c, "INFO", "commandstats"))
 	if text != "# Commandstats\r\n" {
 		t.Errorf("after resetStats: %q", text)
 	}
@@ -277,17 +230,17 @@ func TestCommandStats(t *testing.T) {
 // TestLatencyTrackingOff checks that latency-tracking no keeps no
 // histograms.
 func TestLatencyTrackingOff(t *testing.T) {
-	s := admNode(t, map[string]string{"latency-tracking": "no"})
-	c := admDial(t, s.Addr().String())
-	admDo(t, c, "SET", "k", "v")
-	if text := bulkText(t, admDo(t, c, "INFO", "latencystats")); text != "# Latencystats\r\n" {
+	s := startNode(t, withParams(map[string]string{"latency-tracking": "no"}))
+	c := dialNode(t, s.Addr().String())
+	doStr(t, c, "SET", "k", "v")
+	if text := bulkText(t, doStr(t, c, "INFO", "latencystats")); text != "# Latencystats\r\n" {
 		t.Errorf("latencystats = %q", text)
 	}
 }
 
 func TestMemoryUsageMatchesRedis(t *testing.T) {
-	ref := admDial(t, redistest.Start(t, redistest.Options{}).Addr)
-	ks := admDial(t, admNode(t, nil).Addr().String())
+	ref := dialNode(t, redistest.Start(t, redistest.Options{}).Addr)
+	ks := dialNode(t, startNode(t).Addr().String())
 	var cmds [][]string
 	for _, n := range []int{0, 1, 12, 13, 20, 21, 28, 29, 44, 45, 60, 100, 127, 200, 255, 256, 1000, 4000, 16000, 20000, 65535, 70000} {
 		cmds = append(cmds, []string{"SET", "k", strings.Repeat("a", n)}, []string{"MEMORY", "USAGE", "k"})
@@ -301,7 +254,7 @@ func TestMemoryUsageMatchesRedis(t *testing.T) {
 	}
 	cmds = append(cmds, []string{"MEMORY", "USAGE", "nokey"}, []string{"MEMORY", "USAGE", "k", "SAMPLES"})
 	for _, cmd := range cmds {
-		want, got := admDo(t, ref, cmd...), admDo(t, ks, cmd...)
+		want, got := doStr(t, ref, cmd...), doStr(t, ks, cmd...)
 		if got != want {
 			t.Errorf("%.60q: got %q, want %q", cmd, got, want)
 		}
@@ -321,8 +274,8 @@ func TestMallocSize(t *testing.T) {
 }
 
 func TestShutdown(t *testing.T) {
-	s := admNode(t, nil)
-	c := admDial(t, s.Addr().String())
+	s := startNode(t)
+	c := dialNode(t, s.Addr().String())
 	for _, tc := range []struct{ args, want string }{
 		{"SHUTDOWN ABORT", "-ERR No shutdown in progress.\r\n"},
 		{"SHUTDOWN foo", "-ERR syntax error\r\n"},
@@ -330,7 +283,7 @@ func TestShutdown(t *testing.T) {
 		{"SHUTDOWN NOSAVE ABORT", "-ERR syntax error\r\n"},
 		{"SHUTDOWN SAVE", "-ERR Errors trying to SHUTDOWN. Check logs.\r\n"},
 	} {
-		if got := admDo(t, c, strings.Fields(tc.args)...); got != tc.want {
+		if got := doStr(t, c, strings.Fields(tc.args)...); got != tc.want {
 			t.Errorf("%s = %q, want %q", tc.args, got, tc.want)
 		}
 	}
@@ -362,7 +315,7 @@ func TestShutdown(t *testing.T) {
 // TestHooksDoNotAllocate checks that the per-command hooks cost no
 // allocation when no monitor is attached and the command is fast.
 func TestHooksDoNotAllocate(t *testing.T) {
-	s := admNode(t, nil)
+	s := startNode(t)
 	cl := &client{conn: &server.Conn{}}
 	cl.x = Ctx{s: s, cl: cl}
 	cl.multiN.Store(-1)
@@ -382,7 +335,7 @@ func TestHooksDoNotAllocate(t *testing.T) {
 }
 
 func BenchmarkCommandHooks(b *testing.B) {
-	s := admNode(b, nil)
+	s := startNode(b)
 	cl := &client{conn: &server.Conn{}}
 	cl.x = Ctx{s: s, cl: cl}
 	rc := s.Commands().Table().ByName([]byte("get"))
@@ -398,10 +351,10 @@ func BenchmarkCommandHooks(b *testing.B) {
 // TestAdminCommandsInMulti runs the introspection commands inside EXEC,
 // where the keyspace is already held: none may wait for it.
 func TestAdminCommandsInMulti(t *testing.T) {
-	s := admNode(t, map[string]string{"enable-debug-command": "yes"})
-	c := admDial(t, s.Addr().String())
-	admDo(t, c, "SET", "k", "v")
-	admDo(t, c, "MULTI")
+	s := startNode(t, withParams(map[string]string{"enable-debug-command": "yes"}))
+	c := dialNode(t, s.Addr().String())
+	doStr(t, c, "SET", "k", "v")
+	doStr(t, c, "MULTI")
 	cmds := [][]string{
 		{"INFO"}, {"INFO", "everything"}, {"MEMORY", "STATS"}, {"MEMORY", "USAGE", "k"}, {"MEMORY", "DOCTOR"},
 		{"CLIENT", "LIST"}, {"CLIENT", "INFO"}, {"CLIENT", "UNBLOCK", "1"}, {"CLIENT", "NO-EVICT", "on"},
@@ -409,11 +362,11 @@ func TestAdminCommandsInMulti(t *testing.T) {
 		{"DEBUG", "POPULATE", "3"}, {"CLIENT", "PAUSE", "0"},
 	}
 	for _, cmd := range cmds {
-		if got := admDo(t, c, cmd...); got != "+QUEUED\r\n" {
+		if got := doStr(t, c, cmd...); got != "+QUEUED\r\n" {
 			t.Fatalf("%q = %q", cmd, got)
 		}
 	}
-	got := admDo(t, c, "EXEC")
+	got := doStr(t, c, "EXEC")
 	if !strings.HasPrefix(got, "*"+strconv.Itoa(len(cmds))+"\r\n") {
 		t.Errorf("EXEC = %.200q", got)
 	}

@@ -346,11 +346,20 @@ func cmdSrem(x *Ctx) {
 		x.W.AppendInt(0)
 		return
 	}
+	removeMembers(x, key, s, (*setValue).remove, notifySet, "srem")
+}
+
+// removeMembers is the body HDEL and SREM share: it removes x.Args[2:]
+// from v (stored at key) with del, deleting key and stopping as soon as v
+// is empty, fires event (and "del" when the key went), counts each removal
+// as a change and replies with how many there were. del is a method
+// expression so that no closure is allocated per command.
+func removeMembers[V interface{ len() int }](x *Ctx, key []byte, v V, del func(V, []byte) bool, class uint16, event string) {
 	deleted, removed := 0, false
 	for _, m := range x.Args[2:] {
-		if s.remove(m) {
+		if del(v, m) {
 			deleted++
-			if s.len() == 0 {
+			if v.len() == 0 {
 				x.db.remove(key)
 				removed = true
 				break
@@ -358,7 +367,7 @@ func cmdSrem(x *Ctx) {
 		}
 	}
 	if deleted > 0 {
-		x.changed(notifySet, "srem", key)
+		x.changed(class, event, key)
 		if removed {
 			x.notify(notifyGeneric, "del", key)
 		}
@@ -547,32 +556,6 @@ func replyDistinctMembers(x *Ctx, s *setValue, count int) {
 	for _, i := range distinctIndexes(s.is.len(), count) {
 		x.W.AppendBulk(strconv.AppendInt(buf[:0], s.is.at(i), 10))
 	}
-}
-
-// distinctIndexes returns count distinct random indexes below n, count <
-// n.
-func distinctIndexes(n, count int) []int {
-	if count*3 > n {
-		all := make([]int, n)
-		for i := range all {
-			all[i] = i
-		}
-		for i := range count {
-			j := i + rand.IntN(n-i)
-			all[i], all[j] = all[j], all[i]
-		}
-		return all[:count]
-	}
-	seen := make(map[int]struct{}, count)
-	out := make([]int, 0, count)
-	for len(out) < count {
-		i := rand.IntN(n)
-		if _, dup := seen[i]; !dup {
-			seen[i] = struct{}{}
-			out = append(out, i)
-		}
-	}
-	return out
 }
 
 // spopMoveFactor is Redis's SPOP_MOVE_STRATEGY_MUL: when the members left
@@ -917,20 +900,7 @@ func diffAlgo(sets []*setValue) int {
 
 // cmdSscan is SSCAN key cursor [MATCH pattern] [COUNT count].
 func cmdSscan(x *Ctx) {
-	cursor, ok := parseScanCursor(x.Args[2])
-	if !ok {
-		x.W.AppendError(errInvalidCursor)
-		return
-	}
-	e, s, ok := readAs[*setValue](x, x.Args[1])
-	if !ok {
-		return
-	}
-	if e == nil {
-		x.W.AppendRaw([]byte(emptyScan))
-		return
-	}
-	opt, ok := x.parseScanOptions(x.Args[3:], false)
+	s, cursor, opt, ok := elemScanStart[*setValue](x, parseScanCursor)
 	if !ok {
 		return
 	}

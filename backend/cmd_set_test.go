@@ -135,15 +135,7 @@ func FuzzSetValue(f *testing.F) {
 	f.Add([]byte("\x00\x01\x02\x03\x04\x05"))
 	f.Add(bytes.Repeat([]byte{1, 9, 0, 3, 2, 5}, 40))
 	f.Fuzz(func(t *testing.T, data []byte) {
-		pos := 0
-		r := func(n int) int {
-			if pos >= len(data) {
-				return 0
-			}
-			pos++
-			return int(data[pos-1]) % n
-		}
-		setOps(t, r, len(data)/2, hsLimits{setEntries: 6})
+		setOps(t, fuzzChooser(data), len(data)/2, hsLimits{setEntries: 6})
 	})
 }
 
@@ -215,8 +207,8 @@ func TestDistinctIndexes(t *testing.T) {
 }
 
 func TestSrandmemberSpopAlgorithms(t *testing.T) {
-	s := hsStartNode(t)
-	c := hsDial(t, s.Addr().String())
+	s := startNode(t)
+	c := dialNode(t, s.Addr().String())
 	for _, tc := range []struct {
 		name    string
 		members []string
@@ -301,8 +293,8 @@ func TestSrandmemberSpopAlgorithms(t *testing.T) {
 // An intset's survivors of SPOP's "move the rest" strategy form a new set
 // whose encoding follows its first member, as Redis's setTypeCreate does.
 func TestSpopRebuildsSurvivors(t *testing.T) {
-	s := hsStartNode(t)
-	c := hsDial(t, s.Addr().String())
+	s := startNode(t)
+	c := dialNode(t, s.Addr().String())
 	hsDo(t, c, "SADD", "k", "1", "2", "3", "4", "5", "6", "7", "8", "9", "10", "x")
 	hsDo(t, c, "SREM", "k", "x")
 	hsDo(t, c, "EXPIRE", "k", "100")
@@ -322,7 +314,7 @@ func TestSpopRebuildsSurvivors(t *testing.T) {
 }
 
 func TestSetKeyspaceEvents(t *testing.T) {
-	hsSameEvents(t, [][]string{
+	sameKeyevents(t, [][]string{
 		{"SADD", "s1", "1", "2", "3"},
 		{"SADD", "s1", "1"},
 		{"SADD", "s2", "3", "4"},

@@ -401,7 +401,9 @@ func (r *sortRequest) lookup(x *Ctx, pattern, elem []byte) ([]byte, bool) {
 // sortParseScore reads a sort weight as Redis does: C's strtod over the
 // text up to the first NUL, which must be used up ("" is 0), refusing NaN
 // and what sets ERANGE: overflow, and decimal underflow below the
-// smallest normal double.
+// smallest normal double. It differs from zparseScore (getDoubleFromObject)
+// on purpose, as Redis's sortCommand calls strtod itself: the C string
+// ends at a NUL, "" is 0 and leading white space is allowed.
 func sortParseScore(b []byte) (float64, bool) {
 	c := cBytes(b)
 	if v, ok := parseInt(c); ok {
@@ -421,14 +423,6 @@ func sortParseScore(b []byte) (float64, bool) {
 func sortIsHex(c []byte) bool {
 	c = bytes.TrimLeft(c, " \t\n\v\f\r+-")
 	return len(c) > 1 && c[0] == '0' && c[1]|0x20 == 'x'
-}
-
-// cBytes is b as C string functions see it: up to its first NUL.
-func cBytes(b []byte) []byte {
-	if i := bytes.IndexByte(b, 0); i >= 0 {
-		return b[:i]
-	}
-	return b
 }
 
 // sortStable sorts v keeping equal elements in their order, as glibc's

@@ -115,10 +115,10 @@ func sortRandomCommand(r *rand.Rand) []string {
 // replies byte for byte.
 func TestSortDifferential(t *testing.T) {
 	ref := redistest.Start(t, redistest.Options{})
-	node := dumpStartNode(t)
+	node := startNode(t)
 	conns := func(addr string) (c2, c3 *redistest.Conn) {
-		c2, c3 = dumpDial(t, addr), dumpDial(t, addr)
-		dumpDo(t, c3, "HELLO", "3")
+		c2, c3 = dialNode(t, addr), dialNode(t, addr)
+		doCmd(t, c3, "HELLO", "3")
 		return c2, c3
 	}
 	ref2, ref3 := conns(ref.Addr)
@@ -128,15 +128,15 @@ func TestSortDifferential(t *testing.T) {
 		r := rand.New(rand.NewPCG(seed, 99))
 		data := sortData(r)
 		for _, c := range []*redistest.Conn{ref2, ks2} {
-			dumpDo(t, c, "FLUSHALL")
+			doCmd(t, c, "FLUSHALL")
 			for _, cmd := range data {
-				dumpDo(t, c, cmd...)
+				doCmd(t, c, cmd...)
 			}
 		}
 		for range 300 {
 			cmd := sortRandomCommand(r)
 			for _, pair := range [][2]*redistest.Conn{{ref2, ks2}, {ref3, ks3}} {
-				want, got := dumpDo(t, pair[0], cmd...), dumpDo(t, pair[1], cmd...)
+				want, got := doCmd(t, pair[0], cmd...), doCmd(t, pair[1], cmd...)
 				if want[0] == '-' {
 					errs++
 				} else if !bytes.HasPrefix(want, []byte("*0\r\n")) && !bytes.HasPrefix(want, []byte(":0\r\n")) {
@@ -146,7 +146,7 @@ func TestSortDifferential(t *testing.T) {
 					t.Fatalf("seed %d: %q:\nkeyslot %.400q\nredis   %.400q", seed, cmd, got, want)
 				}
 				if cmd[len(cmd)-2] == "STORE" {
-					want, got = dumpDo(t, pair[0], "LRANGE", "dst", "0", "-1"), dumpDo(t, pair[1], "LRANGE", "dst", "0", "-1")
+					want, got = doCmd(t, pair[0], "LRANGE", "dst", "0", "-1"), doCmd(t, pair[1], "LRANGE", "dst", "0", "-1")
 					if !bytes.Equal(got, want) {
 						t.Fatalf("seed %d: after %q: LRANGE dst:\nkeyslot %.400q\nredis   %.400q", seed, cmd, got, want)
 					}

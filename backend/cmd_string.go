@@ -859,7 +859,10 @@ const (
 
 // parse reads b as Redis's string2ld: strtold must take the whole string
 // (decimal, hexadecimal with a binary exponent, inf, infinity), no leading
-// space, and neither overflow nor underflow to zero. NaN is refused.
+// space, and neither overflow nor underflow to zero. NaN is refused. It is
+// kept apart from zstrtod (strtod, a double) because strtold rounds to a
+// 64-bit mantissa and has the 80-bit range: "1e400" is a long double and
+// no double.
 func (d *longDouble) parse(b []byte) bool {
 	d.inf = 0
 	d.f.SetPrec(ldPrec).SetMode(big.ToNearestEven)
@@ -873,7 +876,7 @@ func (d *longDouble) parse(b []byte) bool {
 	}
 	var ok bool
 	switch {
-	case equalFold(s, "inf") || equalFold(s, "infinity"):
+	case asciiEqualFold(s, "inf") || asciiEqualFold(s, "infinity"):
 		d.inf = 1
 		if neg {
 			d.inf = -1
@@ -888,19 +891,6 @@ func (d *longDouble) parse(b []byte) bool {
 		d.f.Neg(&d.f)
 	}
 	return ok
-}
-
-// equalFold reports whether b is s, ASCII case ignored.
-func equalFold(b []byte, s string) bool {
-	if len(b) != len(s) {
-		return false
-	}
-	for i := range b {
-		if b[i]|0x20 != s[i] {
-			return false
-		}
-	}
-	return true
 }
 
 // scanMantissa reads digits of the given base with at most one point. It

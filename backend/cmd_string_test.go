@@ -2,13 +2,9 @@ package backend
 
 import (
 	"bytes"
-	"context"
-	"errors"
 	"fmt"
 	"io"
 	"math/rand/v2"
-	"net"
-	"os"
 	"strconv"
 	"strings"
 	"testing"
@@ -22,153 +18,20 @@ import (
 	"github.com/keyslot/keyslot/router"
 )
 
-// strNode starts a keyslot node on a free loopback port, stopped when t
-// ends.
-func strNode(t testing.TB) *Server {
-	t.Helper()
-	cfg := DefaultConfig()
-	cfg.Port = 0
-	cfg.Dir = t.TempDir()
-	s, err := New(cfg, zap.NewNop(), prometheus.NewRegistry())
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := s.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-		defer cancel()
-		_ = s.Shutdown(ctx)
-	})
-	return s
-}
-
-func strDial(t testing.TB, addr string) *redistest.Conn {
-	t.Helper()
-	c, err := redistest.DialTimeout(addr, 5*time.Second)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = c.Close() })
-	return c
-}
-
-// strPair is a real redis-server and a keyslot node, one connection to
-// each, for differential tests.
-type strPair struct {
-	ref, ks *redistest.Conn
-	node    *Server
-	refAddr string
-}
-
-func strNewPair(t *testing.T, redisArgs ...string) *strPair {
-	t.Helper()
-	ref := redistest.Start(t, redistest.Options{Args: redisArgs})
-	node := strNode(t)
-	return &strPair{ref: strDial(t, ref.Addr), ks: strDial(t, node.Addr().String()), node: node, refAddr: ref.Addr}
-}
-
-// batch sends every command to both servers pipelined and requires the
-// same replies, reporting at most a few differences.
-func (p *strPair) batch(t *testing.T, cmds [][]string) {
-	t.Helper()
-	want, got := strPipeline(t, p.ref, cmds), strPipeline(t, p.ks, cmds)
-	bad := 0
-	for i := range cmds {
-		if !bytes.Equal(want[i], got[i]) {
-			t.Errorf("%q:\n redis:   %q\n keyslot: %q", cmds[i], want[i], got[i])
-			if bad++; bad == 10 {
-				t.FailNow()
-			}
-		}
-	}
-}
-
-// hello3 switches both connections to RESP3; the replies differ in the
-// client id and are not compared.
-func (p *strPair) hello3(t *testing.T) {
-	t.Helper()
-	for _, c := range []*redistest.Conn{p.ref, p.ks} {
-		if _, err := c.Do("HELLO", "3"); err != nil {
-			t.Fatal(err)
-		}
-	}
-}
-
-// same is batch for commands written as space-separated words.
-func (p *strPair) same(t *testing.T, lines ...string) {
-	t.Helper()
-	cmds := make([][]string, len(lines))
-	for i, l := range lines {
-		cmds[i] = strings.Fields(l)
-	}
-	p.batch(t, cmds)
-}
-
-func strPipeline(t *testing.T, c *redistest.Conn, cmds [][]string) [][]byte {
-	t.Helper()
-	out := make([][]byte, 0, len(cmds))
-	for start := 0; start < len(cmds); start += 200 {
-		end := min(start+200, len(cmds))
-		for _, cmd := range cmds[start:end] {
-			if err := c.Send(cmd...); err != nil {
-				t.Fatal(err)
-			}
-		}
-		for range cmds[start:end] {
-			r, err := c.Receive()
-			if err != nil {
-				t.Fatal(err)
-			}
-			out = append(out, r)
-		}
-	}
-	return out
-}
-
 // strEvents runs script on addr with a pattern subscriber attached and
 // returns the keyspace events it received, in order.
 func strEvents(t *testing.T, addr string, script [][]string) []string {
 	t.Helper()
-	sub := strDial(t, addr)
+	sub := dialNode(t, addr)
 	if _, err := sub.Do("PSUBSCRIBE", "__key*__:*"); err != nil {
 		t.Fatal(err)
 	}
-	c := strDial(t, addr)
-	strPipeline(t, c, script)
+	c := dialNode(t, addr)
+	pipeline(t, c, script)
 	if _, err := c.Do("PUBLISH", "end", "x"); err != nil { // a barrier only
 		t.Fatal(err)
 	}
-	var got []string
-	sub.Timeout = 300 * time.Millisecond
-	for {
-		r, err := sub.Receive()
-		var ne net.Error
-		if errors.As(err, &ne) && ne.Timeout() || errors.Is(err, os.ErrDeadlineExceeded) {
-			return got
-		}
-		if err != nil {
-			t.Fatal(err)
-		}
-		got = append(got, string(r))
-	}
-}
-
-// strAllEvents turns every keyspace event class on in a node, as
-// notify-keyspace-events KEA does.
-func strAllEvents(s *Server) {
-	s.notifyFlags.Store(uint32(notifyKeyspace | notifyKeyevent | notifyGeneric | notifyString |
-		notifyList | notifySet | notifyHash | notifyZSet | notifyExpired | notifyEvicted |
-		notifyStream | notifyModule | notifyNew))
-}
-
-func splitAll(lines []string) [][]string {
-	out := make([][]string, len(lines))
-	for i, l := range lines {
-		out[i] = strings.Fields(l)
-	}
-	return out
+	return drainEvents(t, sub)
 }
 
 // TestStringEvents compares the keyspace events (and the change signals
@@ -195,8 +58,8 @@ func TestStringEvents(t *testing.T) {
 		"PFCOUNT nosuch4 nosuch5", "BITFIELD nosuch6", "BITPOS nosuch7 1", "GETRANGE nosuch8 0 1",
 	})
 	ref := redistest.Start(t, redistest.Options{Args: []string{"--notify-keyspace-events", "KEAnm"}})
-	node := strNode(t)
-	strAllEvents(node)
+	node := startNode(t)
+	node.notifyFlags.Store(uint32(eventsKEAn))
 	node.notifyFlags.Store(node.notifyFlags.Load() | uint32(notifyKeyMiss))
 	want, got := strEvents(t, ref.Addr, script), strEvents(t, node.Addr().String(), script)
 	if strings.Join(want, "\n") != strings.Join(got, "\n") {
@@ -208,7 +71,7 @@ func TestStringEvents(t *testing.T) {
 // int, embstr and raw follow Redis's rules for values created and edited
 // in place.
 func TestStringEncodings(t *testing.T) {
-	p := strNewPair(t)
+	p := newDiffPair(t)
 	long := strings.Repeat("x", 45)
 	p.batch(t, [][]string{
 		{"SET", "a", "123"}, {"OBJECT", "ENCODING", "a"},
@@ -246,7 +109,7 @@ func TestStringEncodings(t *testing.T) {
 // far outside a double's range, hexadecimal input and every way of being
 // refused.
 func TestIncrByFloatValues(t *testing.T) {
-	p := strNewPair(t)
+	p := newDiffPair(t)
 	fixed := []string{
 		"0", "-0", "+0", "0.0", "-0.0", "1", "-1", "10.5", "0.1", "0.2", "0.3", "3.0e3", "5.0e3",
 		"2.0e2", "1e400", "-1e400", "1e4932", "1.18973149535723176502e+4932", "1.19e4932", "1e4933",
@@ -383,7 +246,7 @@ func FuzzLongDouble(f *testing.F) {
 // over small alphabets, where ties between equally long subsequences are
 // common and the walk order shows.
 func TestLCSValues(t *testing.T) {
-	p := strNewPair(t)
+	p := newDiffPair(t)
 	rng := rand.New(rand.NewPCG(3, 4))
 	var cmds [][]string
 	for range 400 {
@@ -399,7 +262,7 @@ func TestLCSValues(t *testing.T) {
 		[]string{"MSET", "x", "ohmytext", "y", "mynewtext"})
 	p.batch(t, cmds)
 	p.hello3(t)
-	p.same(t, "LCS x y IDX WITHMATCHLEN", "LCS x y IDX", "LCS x y LEN", "LCS x y")
+	p.sameBatch(t, "LCS x y IDX WITHMATCHLEN", "LCS x y IDX", "LCS x y LEN", "LCS x y")
 }
 
 func randWord(rng *rand.Rand, alphabet string, maxLen int) string {
@@ -412,7 +275,7 @@ func randWord(rng *rand.Rand, alphabet string, maxLen int) string {
 
 // TestStringRanges compares GETRANGE and SETRANGE over many index pairs.
 func TestStringRanges(t *testing.T) {
-	p := strNewPair(t)
+	p := newDiffPair(t)
 	idx := []string{"0", "1", "-1", "-2", "5", "-5", "10", "-10", "11", "100", "-100",
 		"9223372036854775807", "-9223372036854775808"}
 	var cmds [][]string
@@ -493,9 +356,9 @@ func BenchmarkMSet(b *testing.B) { benchRun(b, nil, "mset", "k1", "a", "k2", "b"
 // TestStringsRESP3 compares the replies whose RESP3 form differs from
 // RESP2 (nulls, LCS's map) after HELLO 3.
 func TestStringsRESP3(t *testing.T) {
-	p := strNewPair(t)
+	p := newDiffPair(t)
 	p.hello3(t)
-	p.same(t,
+	p.sameBatch(t,
 		"GET nosuch", "MGET a nosuch", "SET a 1", "SET a 2 NX", "SET a 3 NX GET", "SET b 1 XX",
 		"SET b 1 XX GET", "SET a 4 GET", "GETEX nosuch", "GETDEL nosuch", "GETSET nosuch x",
 		"BITFIELD bf OVERFLOW FAIL INCRBY u8 0 300 GET u8 0", "BITFIELD_RO bf GET i8 0",

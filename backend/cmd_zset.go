@@ -1,7 +1,6 @@
 package backend
 
 import (
-	"bytes"
 	"math"
 	"math/rand/v2"
 	"slices"
@@ -12,7 +11,6 @@ import (
 
 	"github.com/keyslot/keyslot/backend/internal/zset"
 	"github.com/keyslot/keyslot/internal/resp"
-	"github.com/keyslot/keyslot/router"
 )
 
 // Sorted set commands.
@@ -73,8 +71,6 @@ const (
 	errZIncrPair     = "ERR INCR option supports a single increment-element pair"
 	errZNXXX         = "ERR XX and NX options at the same time are not compatible"
 	errZGTLTNX       = "ERR GT, LT, and/or NX options at the same time are not compatible"
-	zscanEmptyReply  = "*2\r\n$1\r\n0\r\n*0\r\n"
-	zscanDefaultSize = 10
 )
 
 // zsetValue is a sorted set. The members live in a zset.Set, whatever
@@ -184,8 +180,10 @@ func zisxdigit(c byte) bool {
 	return zisdigit(c) || (c|0x20 >= 'a' && c|0x20 <= 'f')
 }
 
+// zhasPrefixFold reports whether b starts with the lower-case word p, ASCII
+// case ignored, as strncasecmp does.
 func zhasPrefixFold(b []byte, p string) bool {
-	return len(b) >= len(p) && bytes.EqualFold(b[:len(p)], []byte(p))
+	return len(b) >= len(p) && asciiEqualFold(b[:len(p)], p)
 }
 
 // zstrtod reads the longest prefix of b that C's strtod converts: leading
@@ -238,35 +236,11 @@ func zstrtod(b []byte) (f float64, n int, erange bool) {
 		}
 		return 0, i + 1, false
 	}
-	j, digits, nonzero := i, 0, false
-	for j < len(b) && zisdigit(b[j]) {
-		nonzero = nonzero || b[j] != '0'
-		j++
-		digits++
-	}
-	if j < len(b) && b[j] == '.' {
-		j++
-		for j < len(b) && zisdigit(b[j]) {
-			nonzero = nonzero || b[j] != '0'
-			j++
-			digits++
-		}
-	}
+	j, digits, nonzero := zscanMantissa(b, i, zisdigit)
 	if digits == 0 {
 		return 0, 0, false
 	}
-	if j < len(b) && b[j]|0x20 == 'e' {
-		k := j + 1
-		if k < len(b) && (b[k] == '+' || b[k] == '-') {
-			k++
-		}
-		if k < len(b) && zisdigit(b[k]) {
-			for k < len(b) && zisdigit(b[k]) {
-				k++
-			}
-			j = k
-		}
-	}
+	j = zskipExponent(b, j, 'e')
 	f, err := strconv.ParseFloat(string(b[start:j]), 64)
 	return f, j, err != nil || (f == 0 && nonzero)
 }
@@ -274,37 +248,15 @@ func zstrtod(b []byte) (f float64, n int, erange bool) {
 // zstrtodHex reads a hexadecimal float whose digits start at b[i], after
 // "0x"; ok is false when there are no digits.
 func zstrtodHex(b []byte, i int, neg bool) (f float64, n int, erange, ok bool) {
-	j, digits, nonzero := i, 0, false
-	for j < len(b) && zisxdigit(b[j]) {
-		nonzero = nonzero || b[j] != '0'
-		j++
-		digits++
-	}
-	if j < len(b) && b[j] == '.' {
-		j++
-		for j < len(b) && zisxdigit(b[j]) {
-			nonzero = nonzero || b[j] != '0'
-			j++
-			digits++
-		}
-	}
+	j, digits, nonzero := zscanMantissa(b, i, zisxdigit)
 	if digits == 0 {
 		return 0, 0, false, false
 	}
 	mant := b[i:j]
 	exp := []byte("0")
-	if j < len(b) && b[j]|0x20 == 'p' {
-		k := j + 1
-		if k < len(b) && (b[k] == '+' || b[k] == '-') {
-			k++
-		}
-		if k < len(b) && zisdigit(b[k]) {
-			for k < len(b) && zisdigit(b[k]) {
-				k++
-			}
-			exp = b[j+1 : k]
-			j = k
-		}
+	if k := zskipExponent(b, j, 'p'); k != j {
+		exp = b[j+1 : k]
+		j = k
 	}
 	// Go reads hexadecimal floats only with an exponent: spell one out.
 	s := make([]byte, 0, len(mant)+len(exp)+4)
@@ -317,6 +269,48 @@ func zstrtodHex(b []byte, i int, neg bool) (f float64, n int, erange, ok bool) {
 	s = append(s, exp...)
 	f, err := strconv.ParseFloat(string(s), 64)
 	return f, j, err != nil || (f == 0 && nonzero), true
+}
+
+// zscanMantissa reads what strtod takes as a mantissa from b[i:]: digits
+// (as isDigit says), then optionally a point and more digits. It returns
+// where it stopped, how many digits it read and whether one was not '0'
+// (a zero result is then an underflow).
+func zscanMantissa(b []byte, i int, isDigit func(byte) bool) (j, digits int, nonzero bool) {
+	j = i
+	for j < len(b) && isDigit(b[j]) {
+		nonzero = nonzero || b[j] != '0'
+		j++
+		digits++
+	}
+	if j < len(b) && b[j] == '.' {
+		j++
+		for j < len(b) && isDigit(b[j]) {
+			nonzero = nonzero || b[j] != '0'
+			j++
+			digits++
+		}
+	}
+	return j, digits, nonzero
+}
+
+// zskipExponent returns the end of the exponent b[j] starts, marker ('e'
+// or 'p', any case) then an optional sign and decimal digits; j itself
+// when there is none, as strtod then leaves the marker unread.
+func zskipExponent(b []byte, j int, marker byte) int {
+	if j >= len(b) || b[j]|0x20 != marker {
+		return j
+	}
+	k := j + 1
+	if k < len(b) && (b[k] == '+' || b[k] == '-') {
+		k++
+	}
+	if k >= len(b) || !zisdigit(b[k]) {
+		return j
+	}
+	for k < len(b) && zisdigit(b[k]) {
+		k++
+	}
+	return k
 }
 
 // zparseScore reads a score, increment or weight as Redis's
@@ -1335,15 +1329,7 @@ func zrandWithCount(x *Ctx, l int64, withscores bool) {
 	var ranks []int
 	if count*3 > size {
 		// Most of the set: a partial shuffle of every rank.
-		ranks = make([]int, size)
-		for i := range ranks {
-			ranks[i] = i
-		}
-		for i := 0; i < count; i++ {
-			j := i + rand.IntN(size-i)
-			ranks[i], ranks[j] = ranks[j], ranks[i]
-		}
-		ranks = ranks[:count]
+		ranks = shuffledIndexes(size, count)
 	} else {
 		// A small part: Floyd's sampling. A listpack returns its sample in
 		// set order, a skiplist in the order it was drawn.
@@ -1693,43 +1679,9 @@ func zparseCursor(b []byte) (uint64, bool) {
 }
 
 func cmdZScan(x *Ctx) {
-	args := x.Args
-	cursor, ok := zparseCursor(args[2])
+	v, cursor, opt, ok := elemScanStart[*zsetValue](x, zparseCursor)
 	if !ok {
-		x.W.AppendError(errInvalidCursor)
 		return
-	}
-	e, v, ok := readAs[*zsetValue](x, args[1])
-	switch {
-	case !ok:
-		return
-	case e == nil:
-		x.W.AppendRaw([]byte(zscanEmptyReply))
-		return
-	}
-	count := int64(zscanDefaultSize)
-	var pat []byte
-	for i := 3; i < len(args); i += 2 {
-		switch o := args[i]; {
-		case cmdIs(o, "count") && i+1 < len(args):
-			c, ok := x.intArg(args[i+1])
-			if !ok {
-				return
-			}
-			if c < 1 {
-				x.W.AppendError(errSyntax)
-				return
-			}
-			count = c
-		case cmdIs(o, "match") && i+1 < len(args):
-			pat = args[i+1]
-			if len(pat) == 1 && pat[0] == '*' {
-				pat = nil
-			}
-		default:
-			x.W.AppendError(errSyntax)
-			return
-		}
 	}
 	size := v.set.Len()
 	start, n, next := 0, size, uint64(0)
@@ -1740,7 +1692,7 @@ func cmdZScan(x *Ctx) {
 			rank -= min(rank, back)
 		}
 		start = int(min(rank, uint64(size)))
-		n = int(min(count, int64(size-start)))
+		n = int(min(opt.count, int64(size-start)))
 		if start+n < size {
 			next = uint64(start+n) | (v.churn&zscanChurnMask)<<zscanRankBits
 		}
@@ -1748,7 +1700,7 @@ func cmdZScan(x *Ctx) {
 	var keep []zpair
 	if n > 0 {
 		v.set.Range(start, false, func(m string, s float64) bool {
-			if pat == nil || router.GlobMatch(pat, zbytes(m), false) {
+			if scanMatches(&opt, zbytes(m)) {
 				keep = append(keep, zpair{m, s})
 			}
 			n--

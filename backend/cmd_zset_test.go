@@ -2,7 +2,6 @@ package backend
 
 import (
 	"bytes"
-	"context"
 	"fmt"
 	"io"
 	"math"
@@ -11,9 +10,6 @@ import (
 	"strings"
 	"testing"
 	"time"
-
-	"github.com/prometheus/client_golang/prometheus"
-	"go.uber.org/zap"
 
 	"github.com/keyslot/keyslot/internal/redistest"
 	"github.com/keyslot/keyslot/internal/resp"
@@ -238,46 +234,6 @@ func TestZappendScoreText(t *testing.T) {
 	}
 }
 
-// zsStartNode starts a keyslot node for this file's tests.
-func zsStartNode(t testing.TB) *Server {
-	t.Helper()
-	cfg := DefaultConfig()
-	cfg.Port = 0
-	cfg.Dir = t.TempDir()
-	s, err := New(cfg, zap.NewNop(), prometheus.NewRegistry())
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := s.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-		defer cancel()
-		_ = s.Shutdown(ctx)
-	})
-	return s
-}
-
-func zsDial(t testing.TB, addr string) *redistest.Conn {
-	t.Helper()
-	c, err := redistest.DialTimeout(addr, 5*time.Second)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = c.Close() })
-	return c
-}
-
-func zsDo(t testing.TB, c *redistest.Conn, args ...string) []byte {
-	t.Helper()
-	raw, err := c.Do(args...)
-	if err != nil {
-		t.Fatalf("%q: %v", args, err)
-	}
-	return raw
-}
-
 // zsArray decodes an array reply into its elements' text.
 func zsArray(t testing.TB, raw []byte) []string {
 	t.Helper()
@@ -297,8 +253,8 @@ func zsArray(t testing.TB, raw []byte) []string {
 // returned, while other members are added and removed between calls, on
 // either side of the cursor.
 func TestZscanGuarantee(t *testing.T) {
-	node := zsStartNode(t)
-	c := zsDial(t, node.Addr().String())
+	node := startNode(t)
+	c := dialNode(t, node.Addr().String())
 	r := rand.New(rand.NewPCG(1, 2))
 	for round := range 20 {
 		key := "z" + strconv.Itoa(round)
@@ -314,14 +270,14 @@ func TestZscanGuarantee(t *testing.T) {
 				churn = append(churn, m)
 			}
 		}
-		zsDo(t, c, args...)
+		doCmd(t, c, args...)
 		seen := map[string]bool{}
 		cursor := "0"
 		for calls := 0; ; calls++ {
 			if calls > 10000 {
 				t.Fatal("ZSCAN does not end")
 			}
-			raw := zsDo(t, c, "ZSCAN", key, cursor, "COUNT", strconv.Itoa(1+r.IntN(20)))
+			raw := doCmd(t, c, "ZSCAN", key, cursor, "COUNT", strconv.Itoa(1+r.IntN(20)))
 			next, items := zsParseScan(t, raw)
 			if len(items)%2 != 0 {
 				t.Fatalf("odd ZSCAN page %q", items)
@@ -333,9 +289,9 @@ func TestZscanGuarantee(t *testing.T) {
 			for range 5 {
 				m := churn[r.IntN(len(churn))]
 				if r.IntN(2) == 0 {
-					zsDo(t, c, "ZREM", key, m)
+					doCmd(t, c, "ZREM", key, m)
 				} else {
-					zsDo(t, c, "ZADD", key, strconv.Itoa(r.IntN(300)), m)
+					doCmd(t, c, "ZADD", key, strconv.Itoa(r.IntN(300)), m)
 				}
 			}
 			if next == "0" {
@@ -365,25 +321,6 @@ func zsParseScan(t *testing.T, raw []byte) (string, []string) {
 	return a[0].String(), items
 }
 
-// zsEvents reads the keyevent messages that arrive within a short wait.
-func zsEvents(t *testing.T, c *redistest.Conn) []string {
-	t.Helper()
-	var out []string
-	for {
-		raw, err := c.Receive()
-		if err != nil {
-			return out
-		}
-		v, _, err := resp.ParseValue(raw)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if a := v.Array(); len(a) == 4 {
-			out = append(out, strings.TrimPrefix(a[2].String(), "__keyevent@0__:")+" "+a[3].String())
-		}
-	}
-}
-
 // TestZsetEvents runs the same commands on redis-server and on a node with
 // every keyspace event on and requires the same replies and the same
 // keyevent messages in the same order.
@@ -404,30 +341,7 @@ func TestZsetEvents(t *testing.T) {
 		{"ZRANGESTORE", "p", "p", "0", "0"}, {"ZUNIONSTORE", "p", "1", "q"},
 		{"ZRANGE", "nosuch", "0", "-1"}, {"ZSCORE", "nosuch", "a"}, {"ZCARD", "q"},
 	}
-	ref := redistest.Start(t, redistest.Options{Args: []string{"--notify-keyspace-events", "KEA"}})
-	node := zsStartNode(t)
-	node.notifyFlags.Store(uint32(notifyKeyspace | notifyKeyevent | notifyGeneric | notifyString |
-		notifyList | notifySet | notifyHash | notifyZSet | notifyExpired | notifyEvicted | notifyStream))
-	var events, replies [2][]string
-	for i, addr := range []string{ref.Addr, node.Addr().String()} {
-		c, sub := zsDial(t, addr), zsDial(t, addr)
-		sub.Timeout = 150 * time.Millisecond // Receive's own deadline ends zsEvents
-		if _, err := sub.Do("PSUBSCRIBE", "__keyevent@0__:*"); err != nil {
-			t.Fatal(err)
-		}
-		for _, cmd := range cmds {
-			replies[i] = append(replies[i], string(zsDo(t, c, cmd...)))
-		}
-		events[i] = zsEvents(t, sub)
-	}
-	for j := range cmds {
-		if replies[0][j] != replies[1][j] {
-			t.Errorf("%q: redis %q, keyslot %q", cmds[j], replies[0][j], replies[1][j])
-		}
-	}
-	if strings.Join(events[0], "\n") != strings.Join(events[1], "\n") {
-		t.Fatalf("events differ:\nredis:   %q\nkeyslot: %q", events[0], events[1])
-	}
+	sameKeyevents(t, cmds)
 }
 
 // TestZsetRandomOps runs random sorted set commands on redis-server and on
@@ -437,8 +351,8 @@ func TestZsetEvents(t *testing.T) {
 // scores depends on its random levels.
 func TestZsetRandomOps(t *testing.T) {
 	ref := redistest.Start(t, redistest.Options{})
-	node := zsStartNode(t)
-	conns := [2]*redistest.Conn{zsDial(t, ref.Addr), zsDial(t, node.Addr().String())}
+	node := startNode(t)
+	conns := [2]*redistest.Conn{dialNode(t, ref.Addr), dialNode(t, node.Addr().String())}
 	r := rand.New(rand.NewPCG(7, 11))
 	scores := []string{"0", "1", "2", "-1", "1.5", "-0", "inf", "-inf", "3", "100", "0.1", "1e17", "-2.5", "7"}
 	member := func() string { return "m" + strconv.Itoa(r.IntN(400)) }
@@ -475,7 +389,7 @@ func TestZsetRandomOps(t *testing.T) {
 	for step := range 4000 {
 		if step == 2000 {
 			for _, c := range conns {
-				zsDo(t, c, "HELLO", "3")
+				doCmd(t, c, "HELLO", "3")
 			}
 		}
 		var cmd []string
@@ -568,7 +482,7 @@ func TestZsetRandomOps(t *testing.T) {
 		}
 		var out [2][]byte
 		for i, c := range conns {
-			out[i] = zsDo(t, c, cmd...)
+			out[i] = doCmd(t, c, cmd...)
 		}
 		if cmd[0] == "ZSCAN" && zsIsSkiplist(t, conns[0], cmd[1]) {
 			continue // a skiplist's ZSCAN order is Redis's hash order
@@ -586,15 +500,15 @@ func TestZsetRandomOps(t *testing.T) {
 }
 
 func zsIsSkiplist(t *testing.T, c *redistest.Conn, key string) bool {
-	return bytes.Contains(zsDo(t, c, "OBJECT", "ENCODING", key), []byte("skiplist"))
+	return bytes.Contains(doCmd(t, c, "OBJECT", "ENCODING", key), []byte("skiplist"))
 }
 
 // TestZsetBlockingOrder: clients blocked on one key are served first come,
 // first served, each as its own command asks.
 func TestZsetBlockingOrder(t *testing.T) {
-	node := zsStartNode(t)
+	node := startNode(t)
 	addr := node.Addr().String()
-	a, b, c := zsDial(t, addr), zsDial(t, addr), zsDial(t, addr)
+	a, b, c := dialNode(t, addr), dialNode(t, addr), dialNode(t, addr)
 	if err := b.Send("BZPOPMAX", "k", "0"); err != nil {
 		t.Fatal(err)
 	}
@@ -603,7 +517,7 @@ func TestZsetBlockingOrder(t *testing.T) {
 		t.Fatal(err)
 	}
 	time.Sleep(50 * time.Millisecond)
-	zsDo(t, a, "ZADD", "k", "1", "x", "2", "y", "3", "z", "4", "w")
+	doCmd(t, a, "ZADD", "k", "1", "x", "2", "y", "3", "z", "4", "w")
 	got, err := b.Receive()
 	if err != nil || string(got) != "*3\r\n$1\r\nk\r\n$1\r\nw\r\n$1\r\n4\r\n" {
 		t.Fatalf("first client: %q %v", got, err)
@@ -613,7 +527,7 @@ func TestZsetBlockingOrder(t *testing.T) {
 	if err != nil || string(got) != want {
 		t.Fatalf("second client: %q %v", got, err)
 	}
-	if got := zsDo(t, a, "ZRANGE", "k", "0", "-1"); string(got) != "*1\r\n$1\r\nz\r\n" {
+	if got := doCmd(t, a, "ZRANGE", "k", "0", "-1"); string(got) != "*1\r\n$1\r\nz\r\n" {
 		t.Fatalf("left %q", got)
 	}
 }
@@ -640,7 +554,7 @@ func FuzzZsetCommands(f *testing.F) {
 	} {
 		f.Add(strings.ReplaceAll(seed, " ", "\n"))
 	}
-	node := zsStartNode(f)
+	node := startNode(f)
 	table := router.NewTable()
 	cmds := zsetCommands()
 	f.Fuzz(func(t *testing.T, in string) {
@@ -717,7 +631,7 @@ func FuzzZsetParse(f *testing.F) {
 func zsIsInt(b []byte) bool { _, ok := parseInt(b); return ok }
 
 func BenchmarkZAddNew(b *testing.B) {
-	node := zsStartNode(b)
+	node := startNode(b)
 	x := zsCtx(node, "zadd")
 	node.ks.mu.Lock()
 	defer node.ks.mu.Unlock()
@@ -735,7 +649,7 @@ func BenchmarkZAddNew(b *testing.B) {
 }
 
 func BenchmarkZAddUpdate(b *testing.B) {
-	node := zsStartNode(b)
+	node := startNode(b)
 	x := zsCtx(node, "zadd")
 	node.ks.mu.Lock()
 	defer node.ks.mu.Unlock()
@@ -759,7 +673,7 @@ func BenchmarkZAddUpdate(b *testing.B) {
 }
 
 func BenchmarkZRangeByScore(b *testing.B) {
-	node := zsStartNode(b)
+	node := startNode(b)
 	x := zsCtx(node, "zrangebyscore")
 	node.ks.mu.Lock()
 	defer node.ks.mu.Unlock()

@@ -1,7 +1,6 @@
 package backend
 
 import (
-	"bytes"
 	"slices"
 	"strings"
 	"time"
@@ -242,5 +241,6 @@ func (s *Server) lockAllFor(cl *client, fn func()) {
 	fn()
 }
 
-// cmdIs reports whether arg equals name, ignoring ASCII case.
-func cmdIs(arg []byte, name string) bool { return bytes.EqualFold(arg, []byte(name)) }
+// cmdIs reports whether arg equals name, ignoring ASCII case only, as
+// Redis's strcasecmp does (bytes.EqualFold would also match Unicode folds).
+func cmdIs(arg []byte, name string) bool { return asciiEqualFold(arg, name) }

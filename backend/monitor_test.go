@@ -16,15 +16,15 @@ var monitorPrefix = regexp.MustCompile(`^\+\d{10}\.\d{6} \[(\d+) 127\.0\.0\.1:\d
 // ports masked.
 func monitorSession(t *testing.T, addr string, cmds [][]string) []string {
 	t.Helper()
-	m := admDial(t, addr)
-	if got := admDo(t, m, "MONITOR"); got != "+OK\r\n" {
+	m := dialNode(t, addr)
+	if got := doStr(t, m, "MONITOR"); got != "+OK\r\n" {
 		t.Fatalf("MONITOR = %q", got)
 	}
-	c := admDial(t, addr)
+	c := dialNode(t, addr)
 	for _, cmd := range cmds {
-		admDo(t, c, cmd...)
+		doStr(t, c, cmd...)
 	}
-	admDo(t, c, "ECHO", "end")
+	doStr(t, c, "ECHO", "end")
 	var out []string
 	for {
 		line := admRecv(t, m)
@@ -43,10 +43,10 @@ func monitorSession(t *testing.T, addr string, cmds [][]string) []string {
 	}
 	out = append(out, admRecv(t, m), monitorPrefix.ReplaceAllString(admRecv(t, m), "+T [$1 ADDR] "))
 	// A monitor may not touch the keyspace.
-	out = append(out, admDo(t, m, "GET", "k"))
+	out = append(out, doStr(t, m, "GET", "k"))
 	// RESET ends monitoring.
-	out = append(out, admDo(t, m, "RESET"))
-	admDo(t, c, "SET", "after", "reset")
+	out = append(out, doStr(t, m, "RESET"))
+	doStr(t, c, "SET", "after", "reset")
 	admNoReply(t, m, 100*time.Millisecond)
 	return out
 }
@@ -77,7 +77,7 @@ func TestMonitorMatchesRedis(t *testing.T) {
 		{"BLPOP", "l", "0.01"},
 	}
 	want := monitorSession(t, redistest.Start(t, redistest.Options{}).Addr, cmds)
-	got := monitorSession(t, admNode(t, nil).Addr().String(), cmds)
+	got := monitorSession(t, startNode(t).Addr().String(), cmds)
 	if strings.Join(got, "") != strings.Join(want, "") {
 		t.Errorf("monitor output:\n got %q\nwant %q", got, want)
 	}
@@ -86,16 +86,16 @@ func TestMonitorMatchesRedis(t *testing.T) {
 // TestMonitorMany checks that several monitors each get every line, and
 // that a monitor that disconnects is dropped.
 func TestMonitorMany(t *testing.T) {
-	s := admNode(t, nil)
+	s := startNode(t)
 	addr := s.Addr().String()
-	m1, m2 := admDial(t, addr), admDial(t, addr)
-	admDo(t, m1, "MONITOR")
-	admDo(t, m2, "MONITOR")
+	m1, m2 := dialNode(t, addr), dialNode(t, addr)
+	doStr(t, m1, "MONITOR")
+	doStr(t, m2, "MONITOR")
 	if err := m2.Send("MONITOR"); err != nil { // ignored, without a reply
 		t.Fatal(err)
 	}
-	c := admDial(t, addr)
-	admDo(t, c, "SET", "a", "1")
+	c := dialNode(t, addr)
+	doStr(t, c, "SET", "a", "1")
 	for _, m := range []*redistest.Conn{m1, m2} {
 		if got := admRecv(t, m); !strings.HasSuffix(got, `] "SET" "a" "1"`+"\r\n") {
 			t.Errorf("monitor got %q", got)
@@ -103,13 +103,13 @@ func TestMonitorMany(t *testing.T) {
 	}
 	_ = m2.Close()
 	time.Sleep(50 * time.Millisecond)
-	admDo(t, c, "SET", "b", "2")
+	doStr(t, c, "SET", "b", "2")
 	if got := admRecv(t, m1); !strings.HasSuffix(got, `] "SET" "b" "2"`+"\r\n") {
 		t.Errorf("monitor got %q", got)
 	}
 	// The closed monitor is found at the next sweep.
 	time.Sleep(monitorSweepEvery + 100*time.Millisecond)
-	admDo(t, c, "PING")
+	doStr(t, c, "PING")
 	admRecv(t, m1)
 	if n := s.adm.mon.n.Load(); n != 1 {
 		t.Errorf("%d monitors after one left", n)
@@ -118,16 +118,16 @@ func TestMonitorMany(t *testing.T) {
 	// once no client needs it.
 	_ = m1.Close()
 	time.Sleep(settingsSweepEvery + 100*time.Millisecond)
-	admDo(t, c, "PING")
-	admDo(t, c, "PING")
+	doStr(t, c, "PING")
+	doStr(t, c, "PING")
 	if n := s.adm.clients.special.Load(); n != 0 {
 		t.Errorf("%d special clients after the monitors left", n)
 	}
-	if got := admDo(t, c, "MULTI"); got != "+OK\r\n" {
+	if got := doStr(t, c, "MULTI"); got != "+OK\r\n" {
 		t.Fatal(got)
 	}
-	admDo(t, c, "MONITOR")
-	if got := admDo(t, c, "EXEC"); got != "*1\r\n-ERR MONITOR isn't allowed for DENY BLOCKING client\r\n" {
+	doStr(t, c, "MONITOR")
+	if got := doStr(t, c, "EXEC"); got != "*1\r\n-ERR MONITOR isn't allowed for DENY BLOCKING client\r\n" {
 		t.Errorf("MONITOR in EXEC = %q", got)
 	}
 }
@@ -149,9 +149,9 @@ func TestAppendRepr(t *testing.T) {
 }
 
 func BenchmarkFeedMonitors(b *testing.B) {
-	s := admNode(b, nil)
-	m := admDial(b, s.Addr().String())
-	admDo(b, m, "MONITOR")
+	s := startNode(b)
+	m := dialNode(b, s.Addr().String())
+	doStr(b, m, "MONITOR")
 	go func() {
 		buf := make([]byte, 64<<10)
 		for {
@@ -160,7 +160,7 @@ func BenchmarkFeedMonitors(b *testing.B) {
 			}
 		}
 	}()
-	c := admDial(b, s.Addr().String())
+	c := dialNode(b, s.Addr().String())
 	b.ReportAllocs()
 	for b.Loop() {
 		if _, err := c.Do("SET", "k", "v"); err != nil {

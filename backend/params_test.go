@@ -6,7 +6,6 @@ import (
 	"slices"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/keyslot/keyslot/internal/redistest"
 )
@@ -395,15 +394,8 @@ func TestLookupParam(t *testing.T) {
 // ones answer an exact CONFIG GET.
 func TestParamTableMatchesRedis(t *testing.T) {
 	srv := redistest.Start(t, redistest.Options{})
-	c, err := redistest.DialTimeout(srv.Addr, 5*time.Second)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer c.Close()
-	reply, err := c.Do("CONFIG", "GET", "*")
-	if err != nil {
-		t.Fatal(err)
-	}
+	c := dialNode(t, srv.Addr)
+	reply := doCmd(t, c, "CONFIG", "GET", "*")
 	got := parseFlatPairs(t, reply)
 	// The harness starts redis-server with these; the rest are defaults.
 	started := map[string]string{"port": "", "dir": "", "logfile": "", "save": "", "bind": "",
@@ -412,11 +404,7 @@ func TestParamTableMatchesRedis(t *testing.T) {
 	for _, e := range paramEntries {
 		d := &paramDefs[e.def]
 		if d.flags&pHidden != 0 {
-			r, err := c.Do("CONFIG", "GET", e.name)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if hidden := parseFlatPairs(t, r); hidden[e.name] != d.def {
+			if hidden := parseFlatPairs(t, doCmd(t, c, "CONFIG", "GET", e.name)); hidden[e.name] != d.def {
 				t.Errorf("hidden %s: redis-server has %q, table %q", e.name, hidden[e.name], d.def)
 			}
 			continue

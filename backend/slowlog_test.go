@@ -48,8 +48,8 @@ func redistestScan(s string) (int, error) { return resp.ScanReply([]byte(s)) }
 // and a node with slowlog-log-slower-than 0 and compares what was logged
 // of their arguments (truncation, redaction) and the log's length.
 func TestSlowlogMatchesRedis(t *testing.T) {
-	ref := admDial(t, redistest.Start(t, redistest.Options{}).Addr)
-	ks := admDial(t, admNode(t, nil).Addr().String())
+	ref := dialNode(t, redistest.Start(t, redistest.Options{}).Addr)
+	ks := dialNode(t, startNode(t).Addr().String())
 	many := []string{"RPUSH", "l"}
 	for i := range 40 {
 		many = append(many, strconv.Itoa(i))
@@ -70,11 +70,11 @@ func TestSlowlogMatchesRedis(t *testing.T) {
 	}
 	for _, c := range []*redistest.Conn{ref, ks} {
 		for _, cmd := range cmds {
-			admDo(t, c, cmd...)
+			doStr(t, c, cmd...)
 		}
 	}
-	want := slowlogArgs(t, admDo(t, ref, "SLOWLOG", "GET", "-1"))
-	got := slowlogArgs(t, admDo(t, ks, "SLOWLOG", "GET", "-1"))
+	want := slowlogArgs(t, doStr(t, ref, "SLOWLOG", "GET", "-1"))
+	got := slowlogArgs(t, doStr(t, ks, "SLOWLOG", "GET", "-1"))
 	if strings.Join(got, "|") != strings.Join(want, "|") {
 		t.Errorf("slowlog arguments:\n got %q\nwant %q", got, want)
 	}
@@ -82,11 +82,11 @@ func TestSlowlogMatchesRedis(t *testing.T) {
 		{"SLOWLOG", "LEN"}, {"SLOWLOG", "GET", "0"}, {"SLOWLOG", "GET", "-2"}, {"SLOWLOG", "GET", "x"},
 		{"SLOWLOG", "GET", "1", "2"}, {"SLOWLOG", "HELP"}, {"SLOWLOG", "RESET"}, {"SLOWLOG", "LEN"},
 	} {
-		if w, g := admDo(t, ref, cmd...), admDo(t, ks, cmd...); g != w {
+		if w, g := doStr(t, ref, cmd...), doStr(t, ks, cmd...); g != w {
 			t.Errorf("%q: got %q, want %q", cmd, g, w)
 		}
 	}
-	entry := admDo(t, ks, "SLOWLOG", "GET", "1")
+	entry := doStr(t, ks, "SLOWLOG", "GET", "1")
 	if !regexp.MustCompile(`^\*1\r\n\*6\r\n:\d+\r\n:\d{10}\r\n:\d+\r\n\*2\r\n\$7\r\nSLOWLOG\r\n\$3\r\nLEN\r\n\$15\r\n127\.0\.0\.1:\d{5}\r\n\$2\r\nnm\r\n$`).MatchString(entry) {
 		t.Errorf("SLOWLOG GET 1 = %q", entry)
 	}
@@ -96,11 +96,11 @@ func TestSlowlogMatchesRedis(t *testing.T) {
 // threshold are logged, after they ran (a blocked command once it is
 // unblocked), and that ids go on across RESET.
 func TestSlowlogThreshold(t *testing.T) {
-	s := admNode(t, map[string]string{"enable-debug-command": "yes", "slowlog-log-slower-than": "20000"})
-	c := admDial(t, s.Addr().String())
-	admDo(t, c, "SET", "fast", "1")
-	admDo(t, c, "DEBUG", "SLEEP", "0.03")
-	got := admDo(t, c, "SLOWLOG", "GET")
+	s := startNode(t, withParams(map[string]string{"enable-debug-command": "yes", "slowlog-log-slower-than": "20000"}))
+	c := dialNode(t, s.Addr().String())
+	doStr(t, c, "SET", "fast", "1")
+	doStr(t, c, "DEBUG", "SLEEP", "0.03")
+	got := doStr(t, c, "SLOWLOG", "GET")
 	m := regexp.MustCompile(`^\*1\r\n\*6\r\n:0\r\n:\d+\r\n:(\d+)\r\n\*3\r\n\$5\r\nDEBUG\r\n\$5\r\nSLEEP\r\n\$4\r\n0\.03\r\n`).FindStringSubmatch(got)
 	if m == nil {
 		t.Fatalf("SLOWLOG GET = %q", got)
@@ -108,28 +108,28 @@ func TestSlowlogThreshold(t *testing.T) {
 	if us, _ := strconv.Atoi(m[1]); us < 30000 {
 		t.Errorf("DEBUG SLEEP 0.03 logged as %dµs", us)
 	}
-	admDo(t, c, "SLOWLOG", "RESET")
-	admDo(t, c, "CONFIG", "SET", "slowlog-log-slower-than", "0")
-	b := admDial(t, s.Addr().String())
+	doStr(t, c, "SLOWLOG", "RESET")
+	doStr(t, c, "CONFIG", "SET", "slowlog-log-slower-than", "0")
+	b := dialNode(t, s.Addr().String())
 	if err := b.Send("BLPOP", "l", "0.3"); err != nil {
 		t.Fatal(err)
 	}
 	time.Sleep(50 * time.Millisecond)
-	if got := admDo(t, c, "SLOWLOG", "GET"); strings.Contains(got, "BLPOP") {
+	if got := doStr(t, c, "SLOWLOG", "GET"); strings.Contains(got, "BLPOP") {
 		t.Errorf("blocked BLPOP logged before it was done: %q", got)
 	}
 	admRecv(t, b)
 	time.Sleep(20 * time.Millisecond)
-	if got := admDo(t, c, "SLOWLOG", "GET"); !strings.Contains(got, "BLPOP") {
+	if got := doStr(t, c, "SLOWLOG", "GET"); !strings.Contains(got, "BLPOP") {
 		t.Errorf("timed out BLPOP not logged: %q", got)
 	}
-	if got := admDo(t, c, "SLOWLOG", "GET", "-1"); !strings.Contains(got, "*6\r\n:1\r\n") {
+	if got := doStr(t, c, "SLOWLOG", "GET", "-1"); !strings.Contains(got, "*6\r\n:1\r\n") {
 		t.Errorf("ids restarted after RESET: %q", got)
 	}
-	admDo(t, c, "CONFIG", "SET", "slowlog-log-slower-than", "-1")
-	admDo(t, c, "SLOWLOG", "RESET")
-	admDo(t, c, "PING")
-	if got := admDo(t, c, "SLOWLOG", "LEN"); got != ":0\r\n" {
+	doStr(t, c, "CONFIG", "SET", "slowlog-log-slower-than", "-1")
+	doStr(t, c, "SLOWLOG", "RESET")
+	doStr(t, c, "PING")
+	if got := doStr(t, c, "SLOWLOG", "LEN"); got != ":0\r\n" {
 		t.Errorf("with slowlog-log-slower-than -1: LEN %q", got)
 	}
 }
@@ -137,17 +137,17 @@ func TestSlowlogThreshold(t *testing.T) {
 // TestLatencyMonitor records command latencies over the threshold and
 // reads them back as Redis's LATENCY subcommands do.
 func TestLatencyMonitor(t *testing.T) {
-	s := admNode(t, map[string]string{"enable-debug-command": "yes"})
-	c := admDial(t, s.Addr().String())
-	if got := bulkText(t, admDo(t, c, "LATENCY", "DOCTOR")); !strings.HasPrefix(got, "I'm sorry, Dave, I can't do that.") {
+	s := startNode(t, withParams(map[string]string{"enable-debug-command": "yes"}))
+	c := dialNode(t, s.Addr().String())
+	if got := bulkText(t, doStr(t, c, "LATENCY", "DOCTOR")); !strings.HasPrefix(got, "I'm sorry, Dave, I can't do that.") {
 		t.Errorf("DOCTOR while disabled = %q", got)
 	}
-	admDo(t, c, "CONFIG", "SET", "latency-monitor-threshold", "10")
-	if got := bulkText(t, admDo(t, c, "LATENCY", "DOCTOR")); !strings.HasPrefix(got, "Dave, no latency spike was observed") {
+	doStr(t, c, "CONFIG", "SET", "latency-monitor-threshold", "10")
+	if got := bulkText(t, doStr(t, c, "LATENCY", "DOCTOR")); !strings.HasPrefix(got, "Dave, no latency spike was observed") {
 		t.Errorf("DOCTOR without events = %q", got)
 	}
-	admDo(t, c, "DEBUG", "SLEEP", "0.02")
-	got := admDo(t, c, "LATENCY", "LATEST")
+	doStr(t, c, "DEBUG", "SLEEP", "0.02")
+	got := doStr(t, c, "LATENCY", "LATEST")
 	m := regexp.MustCompile(`\*4\r\n\$7\r\ncommand\r\n:(\d+)\r\n:(\d+)\r\n:(\d+)\r\n`).FindStringSubmatch(got)
 	if m == nil {
 		t.Fatalf("LATEST = %q", got)
@@ -155,29 +155,29 @@ func TestLatencyMonitor(t *testing.T) {
 	if ms, _ := strconv.Atoi(m[2]); ms < 20 || m[2] != m[3] {
 		t.Errorf("LATEST latency %s max %s", m[2], m[3])
 	}
-	if got := admDo(t, c, "LATENCY", "HISTORY", "command"); !regexp.MustCompile(`^\*1\r\n\*2\r\n:\d+\r\n:` + m[2] + `\r\n$`).MatchString(got) {
+	if got := doStr(t, c, "LATENCY", "HISTORY", "command"); !regexp.MustCompile(`^\*1\r\n\*2\r\n:\d+\r\n:` + m[2] + `\r\n$`).MatchString(got) {
 		t.Errorf("HISTORY = %q", got)
 	}
-	graph := bulkText(t, admDo(t, c, "LATENCY", "GRAPH", "command"))
+	graph := bulkText(t, doStr(t, c, "LATENCY", "GRAPH", "command"))
 	if !regexp.MustCompile(`^command - high \d+ ms, low \d+ ms \(all time high \d+ ms\)\n-{80}\n \n \n \n_\n \n(\d\n)+s\n$`).MatchString(graph) {
 		t.Errorf("GRAPH = %q", graph)
 	}
 	// The advice compares slowlog-log-slower-than (10ms) with the
 	// threshold in force.
-	admDo(t, c, "CONFIG", "SET", "latency-monitor-threshold", "5")
-	doctor := bulkText(t, admDo(t, c, "LATENCY", "DOCTOR"))
+	doStr(t, c, "CONFIG", "SET", "latency-monitor-threshold", "5")
+	doctor := bulkText(t, doStr(t, c, "LATENCY", "DOCTOR"))
 	if !strings.HasPrefix(doctor, "Dave, I have observed latency spikes in this Redis instance.") ||
 		!regexp.MustCompile(`\d\. command: 1 latency spikes \(average \d+ms, mean deviation 0ms, period 1\.00 sec\)\. Worst all time event \d+ms\.\n`).MatchString(doctor) ||
 		!strings.Contains(doctor, "- Your current Slow Log configuration only logs events that are slower than your configured latency monitor threshold. Please use 'CONFIG SET slowlog-log-slower-than 5000'.") {
 		t.Errorf("DOCTOR = %q", doctor)
 	}
-	if got := admDo(t, c, "LATENCY", "RESET", "nosuch", "COMMAND"); got != ":1\r\n" {
+	if got := doStr(t, c, "LATENCY", "RESET", "nosuch", "COMMAND"); got != ":1\r\n" {
 		t.Errorf("RESET = %q", got)
 	}
-	if got := admDo(t, c, "LATENCY", "LATEST"); strings.Contains(got, "$7\r\ncommand\r\n") {
+	if got := doStr(t, c, "LATENCY", "LATEST"); strings.Contains(got, "$7\r\ncommand\r\n") {
 		t.Errorf("LATEST after RESET = %q", got)
 	}
-	if got := admDo(t, c, "LATENCY", "GRAPH", "command"); got != "-ERR No samples available for event 'command'\r\n" {
+	if got := doStr(t, c, "LATENCY", "GRAPH", "command"); got != "-ERR No samples available for event 'command'\r\n" {
 		t.Errorf("GRAPH after RESET = %q", got)
 	}
 }
@@ -245,17 +245,17 @@ func TestLatencyHist(t *testing.T) {
 // TestLatencyHistogramCommand checks LATENCY HISTOGRAM's shape against
 // Redis: command names, calls and the cumulative buckets.
 func TestLatencyHistogramCommand(t *testing.T) {
-	s := admNode(t, nil)
-	c := admDial(t, s.Addr().String())
-	admDo(t, c, "SET", "k", "v")
-	admDo(t, c, "SET", "k", "v")
-	admDo(t, c, "CLIENT", "ID")
-	got := admDo(t, c, "LATENCY", "HISTOGRAM", "set", "client", "nosuch", "SET")
+	s := startNode(t)
+	c := dialNode(t, s.Addr().String())
+	doStr(t, c, "SET", "k", "v")
+	doStr(t, c, "SET", "k", "v")
+	doStr(t, c, "CLIENT", "ID")
+	got := doStr(t, c, "LATENCY", "HISTOGRAM", "set", "client", "nosuch", "SET")
 	if !regexp.MustCompile(`^\*6\r\n\$3\r\nset\r\n\*4\r\n\$5\r\ncalls\r\n:2\r\n\$14\r\nhistogram_usec\r\n\*\d+\r\n(:\d+\r\n)+\$9\r\nclient\|id\r\n\*4\r\n\$5\r\ncalls\r\n:1\r\n\$14\r\nhistogram_usec\r\n\*\d+\r\n(:\d+\r\n)+\$3\r\nset\r\n`).MatchString(got) {
 		t.Errorf("HISTOGRAM = %q", got)
 	}
-	admDo(t, c, "HELLO", "3")
-	got = admDo(t, c, "LATENCY", "HISTOGRAM", "hello")
+	doStr(t, c, "HELLO", "3")
+	got = doStr(t, c, "LATENCY", "HISTOGRAM", "hello")
 	if !regexp.MustCompile(`^%1\r\n\$5\r\nhello\r\n%2\r\n\$5\r\ncalls\r\n:1\r\n\$14\r\nhistogram_usec\r\n%1\r\n:\d+\r\n:1\r\n$`).MatchString(got) {
 		t.Errorf("RESP3 HISTOGRAM = %q", got)
 	}

@@ -7,13 +7,14 @@
 #
 # usage: test/bench/compare.sh path/to/keyslot
 # BENCH_TESTS, BENCH_REQUESTS, BENCH_CLIENTS, BENCH_PIPELINES, BENCH_KEYS
-# override the defaults; BENCH_MEMORY=0 skips the memory part.
+# override the defaults; BENCH_MEMORY=0 skips the memory part and
+# BENCH_PIPELINES= (empty) the throughput part.
 set -euo pipefail
 bin=${1:-bin/keyslot}
 tests=${BENCH_TESTS:-set,get,incr,lpush,lpop,sadd,hset,spop,zadd,mset}
 requests=${BENCH_REQUESTS:-200000}
 clients=${BENCH_CLIENTS:-50}
-pipelines=${BENCH_PIPELINES:-1 16}
+pipelines=${BENCH_PIPELINES-1 16}
 keys=${BENCH_KEYS:-1000000}
 
 for tool in redis-server redis-benchmark redis-cli python3; do
