@@ -449,7 +449,7 @@ func (d *digest) object(it *item) {
 	if dg, ok := it.val.(digester); ok {
 		dg.digestValue(d)
 	}
-	if it.exp != 0 {
+	if it.ttl {
 		d.xor([]byte("!!expire!!"))
 	}
 }

@@ -101,7 +101,7 @@ func cmdExpire(x *Ctx) {
 		x.W.AppendInt(0)
 		return
 	}
-	if flags != 0 && !expireAllowed(flags, e.Value.exp, when) {
+	if flags != 0 && !expireAllowed(flags, x.db.expireOf(e), when) {
 		x.W.AppendInt(0)
 		return
 	}
@@ -141,12 +141,12 @@ func cmdTTL(x *Ctx) {
 		x.W.AppendInt(-2)
 		return
 	}
-	if e.Value.exp == 0 {
+	if !e.Value.ttl {
 		x.W.AppendInt(-1)
 		return
 	}
 	name := x.cmd.Name
-	t := e.Value.exp
+	t := x.db.expireOf(e)
 	if name == "ttl" || name == "pttl" {
 		t = max(t-x.now, 0)
 	}
@@ -161,7 +161,7 @@ func cmdTTL(x *Ctx) {
 func cmdPersist(x *Ctx) {
 	key := x.Args[1]
 	e := x.lookup(key)
-	if e == nil || e.Value.exp == 0 {
+	if e == nil || !e.Value.ttl {
 		x.W.AppendInt(0)
 		return
 	}

@@ -60,7 +60,7 @@ func (v *strValue) copyValue() value { return &strValue{b: bytes.Clone(v.b)} }
 // whether a miss fires "keymiss" (OBJECT passes LOOKUP_NONOTIFY).
 func (x *Ctx) peek(key []byte, notifyMiss bool) *dict.Entry[item] {
 	e := x.db.find(key)
-	if e != nil && e.Value.exp != 0 && e.Value.exp < x.now {
+	if e != nil && x.db.expiredAt(e, x.now) {
 		x.expireKey(key)
 		e = nil
 	}
@@ -169,7 +169,7 @@ func cmdRename(x *Ctx) {
 		}
 		return
 	}
-	it := e.Value
+	it, exp := e.Value, x.db.expireOf(e)
 	if x.lookup(dst) != nil {
 		if nx {
 			x.W.AppendInt(0)
@@ -177,7 +177,7 @@ func cmdRename(x *Ctx) {
 		}
 		x.db.remove(dst)
 	}
-	moveItem(x, dst, it)
+	moveItem(x, dst, it, exp)
 	x.db.remove(src)
 	x.modified(src)
 	x.modified(dst)
@@ -194,12 +194,12 @@ func cmdRename(x *Ctx) {
 // moveItem adds the missing key to x.db holding its value, expiry and
 // metadata: the object itself moves, as in Redis, so its encoding and
 // access time go with it.
-func moveItem(x *Ctx, key []byte, it item) {
+func moveItem(x *Ctx, key []byte, it item, exp int64) {
 	ne := x.add(key, it.val)
 	ne.Value.raw = it.raw
 	ne.Value.lru = it.lru
-	if it.exp != 0 {
-		x.db.setTTL(ne, it.exp)
+	if exp != 0 {
+		x.db.setTTL(ne, exp)
 	}
 }
 
@@ -224,13 +224,13 @@ func cmdMove(x *Ctx) {
 		x.W.AppendInt(0)
 		return
 	}
-	it := e.Value
+	it, exp := e.Value, x.db.expireOf(e)
 	moved := false
 	x.inDB(dst, func() {
 		if x.lookup(key) != nil {
 			return
 		}
-		moveItem(x, key, it)
+		moveItem(x, key, it, exp)
 		moved = true
 	})
 	if !moved {
@@ -280,7 +280,7 @@ func cmdCopy(x *Ctx) {
 		x.W.AppendInt(0)
 		return
 	}
-	it := e.Value
+	it, exp := e.Value, x.db.expireOf(e)
 	done := false
 	x.inDB(dst, func() {
 		exists := x.lookup(newKey) != nil
@@ -301,7 +301,7 @@ func cmdCopy(x *Ctx) {
 		// A new object: Redis's duplicate keeps the encoding but has its
 		// own access time.
 		it.val, it.lru = c.copyValue(), x.s.lruClock()
-		moveItem(x, newKey, it)
+		moveItem(x, newKey, it, exp)
 		x.changed(notifyGeneric, "copy_to", newKey)
 	})
 	if !done {
@@ -321,7 +321,7 @@ func cmdKeys(x *Ctx) {
 			continue
 		}
 		for e := range sk.keys.All() {
-			if e.Value.exp != 0 && e.Value.exp < x.now {
+			if x.db.expiredAt(e, x.now) {
 				continue
 			}
 			if all || router.GlobMatch(pat, []byte(e.Key), false) {
@@ -355,7 +355,7 @@ func cmdRandomKey(x *Ctx) {
 			x.W.AppendNull()
 			return
 		}
-		if e.Value.exp != 0 && e.Value.exp < x.now {
+		if x.db.expiredAt(e, x.now) {
 			x.expireKey([]byte(e.Key))
 			continue
 		}

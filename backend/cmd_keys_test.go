@@ -141,7 +141,7 @@ func TestRenameKeepsItem(t *testing.T) {
 		if e == nil {
 			t.Fatalf("db %d key %q missing", tc.db, tc.key)
 		}
-		if left := e.Value.exp - time.Now().UnixMilli(); left < 90000 || left > 100000 {
+		if left := db.expireOf(e) - time.Now().UnixMilli(); left < 90000 || left > 100000 {
 			t.Errorf("db %d key %q: TTL %dms, want about 100000", tc.db, tc.key, left)
 		}
 		if got := db.volatile.Load(); got != 1 {

@@ -140,7 +140,7 @@ func cmdScan(x *Ctx) {
 				continue
 			}
 		}
-		if e := x.db.find(kb); e != nil && e.Value.exp != 0 && e.Value.exp < x.now {
+		if e := x.db.find(kb); e != nil && x.db.expiredAt(e, x.now) {
 			x.expireKey(kb)
 			continue
 		}

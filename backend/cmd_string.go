@@ -111,7 +111,7 @@ func (x *Ctx) putString(e *dict.Entry[item], key, b []byte, keepTTL bool) *dict.
 		e.Value.val = newStr(b)
 	}
 	e.Value.raw, e.Value.float = false, false
-	if !keepTTL && e.Value.exp != 0 {
+	if !keepTTL && e.Value.ttl {
 		x.db.setTTL(e, 0)
 	}
 	return e
@@ -356,7 +356,7 @@ func cmdGetEx(x *Ctx) {
 	case expArg != nil:
 		x.db.setTTL(e, exp)
 		x.changed(notifyGeneric, "expire", key)
-	case flags&setPersist != 0 && e.Value.exp != 0:
+	case flags&setPersist != 0 && e.Value.ttl:
 		x.db.setTTL(e, 0)
 		x.changed(notifyGeneric, "persist", key)
 	}

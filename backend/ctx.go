@@ -71,7 +71,7 @@ func (x *Ctx) lookup(key []byte) *dict.Entry[item] {
 	if e == nil {
 		return nil
 	}
-	if e.Value.exp != 0 && e.Value.exp < x.now {
+	if x.db.expiredAt(e, x.now) {
 		x.expireKey(key)
 		return nil
 	}
@@ -143,7 +143,7 @@ func (x *Ctx) set(key []byte, val value, keepTTL bool) *dict.Entry[item] {
 	}
 	e.Value.val = val
 	e.Value.raw, e.Value.float = false, false
-	if !keepTTL && e.Value.exp != 0 {
+	if !keepTTL && e.Value.ttl {
 		x.db.setTTL(e, 0)
 	}
 	x.signalReady(key, val)

@@ -237,7 +237,7 @@ func (s *Server) sampleSlot(pool []candidate, db *DB, slot int, lim memoryLimits
 		return pool
 	}
 	clock := s.lruClock()
-	add := func(key string, it *item) {
+	add := func(key string, it *item, exp int64) {
 		var score uint64
 		switch lim.policy {
 		case evictAllKeysLRU, evictVolatileLRU:
@@ -245,7 +245,7 @@ func (s *Server) sampleSlot(pool []candidate, db *DB, slot int, lim memoryLimits
 		case evictAllKeysLFU, evictVolatileLFU:
 			score = 255 - uint64(lfuDecayed(it.lru, lim.lfuDecayTime))
 		case evictVolatileTTL:
-			score = ^uint64(it.exp)
+			score = ^uint64(exp)
 		default:
 			score = rng.Uint64()
 		}
@@ -265,11 +265,11 @@ func (s *Server) sampleSlot(pool []candidate, db *DB, slot int, lim memoryLimits
 		}
 	}
 	if lim.policy.allKeys() {
-		sk.keys.Sample(rng, lim.samples, func(e *dict.Entry[item]) { add(e.Key, &e.Value) })
+		sk.keys.Sample(rng, lim.samples, func(e *dict.Entry[item]) { add(e.Key, &e.Value, 0) })
 	} else if sk.ttl != nil {
-		sk.ttl.Sample(rng, lim.samples, func(e *dict.Entry[struct{}]) {
+		sk.ttl.Sample(rng, lim.samples, func(e *dict.Entry[int64]) {
 			if ke := sk.keys.FindString(e.Key); ke != nil {
-				add(e.Key, &ke.Value)
+				add(e.Key, &ke.Value, e.Value)
 			}
 		})
 	}

@@ -69,9 +69,9 @@ func (s *Server) expireSlotStep(x *Ctx, dbi int, rng *rand.Rand, deadline time.T
 		}
 		var expired [][]byte
 		sampled := 0
-		sk.ttl.Sample(rng, expireSamplesPerLoop, func(e *dict.Entry[struct{}]) {
+		sk.ttl.Sample(rng, expireSamplesPerLoop, func(e *dict.Entry[int64]) {
 			sampled++
-			if ke := sk.keys.FindString(e.Key); ke != nil && ke.Value.exp < x.now {
+			if e.Value < x.now {
 				expired = append(expired, []byte(e.Key))
 			}
 		})

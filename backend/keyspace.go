@@ -67,13 +67,17 @@ type DB struct {
 // stripe (or Keyspace.mu held exclusively).
 type slotKeys struct {
 	keys *dict.Dict[item]
-	ttl  *dict.Dict[struct{}] // the keys that have a TTL; nil while none do
+	// ttl holds the expiry (unix ms) of the keys that have one, apart
+	// from the keys as Redis keeps its expires dict: most keys have none,
+	// and an entry without the field is a size class smaller. nil while no
+	// key of the slot has a TTL.
+	ttl *dict.Dict[int64]
 }
 
 // item is a key's value and metadata.
 type item struct {
 	val value
-	exp int64 // expiry, unix milliseconds; 0 for none
+	ttl bool // the key has an expiry, kept in its slot's ttl table
 	lru uint32
 	raw bool // a string changed in place (APPEND, SETRANGE…): OBJECT ENCODING says raw
 	// float marks an INCRBYFLOAT result, which Redis stores embstr even
@@ -134,7 +138,7 @@ func (db *DB) remove(key []byte) bool {
 	if !ok {
 		return false
 	}
-	if e.Value.exp != 0 {
+	if e.Value.ttl {
 		db.dropTTL(sk, s, key)
 	}
 	db.keys.Add(-1)
@@ -150,19 +154,36 @@ func (db *DB) setTTL(e *dict.Entry[item], exp int64) {
 	key := []byte(e.Key)
 	sk, s := db.slotOf(key)
 	switch {
-	case exp != 0 && e.Value.exp == 0:
+	case exp != 0 && !e.Value.ttl:
 		if sk.ttl == nil {
-			sk.ttl = dict.New[struct{}]()
+			sk.ttl = dict.New[int64]()
 		}
-		sk.ttl.Insert(e.Key, struct{}{})
+		sk.ttl.Insert(e.Key, exp)
 		if sk.ttl.Len() == 1 {
 			setBit(&db.withTTL, s)
 		}
 		db.volatile.Add(1)
-	case exp == 0 && e.Value.exp != 0:
+	case exp != 0:
+		sk.ttl.Find(key).Value = exp
+	case e.Value.ttl:
 		db.dropTTL(sk, s, key)
 	}
-	e.Value.exp = exp
+	e.Value.ttl = exp != 0
+}
+
+// expireOf returns the expiry of the key's entry e, unix ms, or 0.
+func (db *DB) expireOf(e *dict.Entry[item]) int64 {
+	if !e.Value.ttl {
+		return 0
+	}
+	sk, _ := db.slotOf([]byte(e.Key))
+	return sk.ttl.FindString(e.Key).Value
+}
+
+// expiredAt reports whether the key of entry e has expired at now: as in
+// Redis's keyIsExpired, once the clock is past its time.
+func (db *DB) expiredAt(e *dict.Entry[item], now int64) bool {
+	return e.Value.ttl && db.expireOf(e) < now
 }
 
 func (db *DB) dropTTL(sk *slotKeys, s int, key []byte) {

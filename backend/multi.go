@@ -116,7 +116,7 @@ func cmdWatch(x *Ctx) {
 			continue
 		}
 		e := x.db.find(key)
-		expired := e != nil && e.Value.exp != 0 && e.Value.exp < x.now
+		expired := e != nil && x.db.expiredAt(e, x.now)
 		st := &x.s.ks.stripes[stripeOf(key)]
 		st.watched[k] = append(st.watched[k], x.cl)
 		x.cl.watching = append(x.cl.watching, watchedKey{k: k, expired: expired})
@@ -183,7 +183,7 @@ func (s *Server) watchedKeyExpired(cl *client) bool {
 			continue
 		}
 		e := s.ks.dbs[w.k.db].find([]byte(w.k.key))
-		if e != nil && e.Value.exp != 0 && e.Value.exp < now {
+		if e != nil && s.ks.dbs[w.k.db].expiredAt(e, now) {
 			return true
 		}
 	}
