@@ -64,7 +64,7 @@ func (s *Server) Reset(c *server.Conn) {
 	cl := s.clientOf(c)
 	cl.discard()
 	s.unwatchAll(cl)
-	s.ps.unsubscribeAll(cl, false)
+	s.ps.unsubscribeAll(cl)
 	cl.selectDB(0)
 }
 
@@ -75,5 +75,5 @@ func (s *Server) Closed(c *server.Conn) {
 		return
 	}
 	s.unwatchAll(cl)
-	s.ps.unsubscribeAll(cl, false)
+	s.ps.unsubscribeAll(cl)
 }

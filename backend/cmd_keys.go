@@ -402,10 +402,6 @@ func cmdObjectRefcount(x *Ctx) {
 	x.W.AppendInt(1)
 }
 
-// lruClockMax is the largest value of Redis's 24-bit LRU clock, after
-// which it wraps.
-const lruClockMax = 1<<24 - 1
-
 func cmdObjectIdletime(x *Ctx) {
 	e := x.peek(x.Args[2], false)
 	if e == nil {
@@ -416,12 +412,7 @@ func cmdObjectIdletime(x *Ctx) {
 		x.W.AppendError(errIsLFU)
 		return
 	}
-	now, lru := x.s.lruClock(), e.Value.lru
-	idle := int64(now) - int64(lru)
-	if now < lru {
-		idle = int64(now) + lruClockMax - int64(lru)
-	}
-	x.W.AppendInt(idle)
+	x.W.AppendInt(int64(lruIdle(x.s.lruClock(), e.Value.lru)))
 }
 
 func cmdObjectFreq(x *Ctx) {

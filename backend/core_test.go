@@ -59,3 +59,35 @@ func TestPushLimitOnlyWhileSubscribed(t *testing.T) {
 		t.Fatalf("GET after UNSUBSCRIBE returned %d bytes", len(got))
 	}
 }
+
+// TestMaxmemoryPolicies checks the eviction rules with a limit far below
+// what the process already uses: noeviction refuses deny-oom commands but
+// serves reads, an allkeys policy evicts the keys written, and a volatile
+// policy with no volatile key has nothing to evict.
+func TestMaxmemoryPolicies(t *testing.T) {
+	s := startNode(t)
+	c := dialNode(t, s.Addr().String())
+	doStr(t, c, "SET", "before", "v")
+	doStr(t, c, "CONFIG", "SET", "maxmemory", "1mb")
+	const oom = "-OOM command not allowed when used memory > 'maxmemory'.\r\n"
+	if got := doStr(t, c, "SET", "k", "v"); got != oom {
+		t.Fatalf("SET under noeviction = %q", got)
+	}
+	if got := doStr(t, c, "GET", "before"); got != "$1\r\nv\r\n" {
+		t.Fatalf("GET under noeviction = %q", got)
+	}
+	doStr(t, c, "CONFIG", "SET", "maxmemory-policy", "volatile-lru")
+	if got := doStr(t, c, "SET", "k", "v"); got != oom {
+		t.Fatalf("SET under volatile-lru without volatile keys = %q", got)
+	}
+	doStr(t, c, "CONFIG", "SET", "maxmemory-policy", "allkeys-lru")
+	for i := range 50 {
+		doStr(t, c, "SET", "k"+strings.Repeat("x", i), "v")
+	}
+	if got := doStr(t, c, "DBSIZE"); got == ":51\r\n" {
+		t.Fatal("allkeys-lru evicted nothing")
+	}
+	if info := doStr(t, c, "INFO", "stats"); strings.Contains(info, "evicted_keys:0\r\n") {
+		t.Fatalf("INFO stats reports no evictions:\n%s", info)
+	}
+}

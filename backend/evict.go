@@ -289,7 +289,7 @@ func (s *Server) evictKey(c candidate) bool {
 	if e == nil {
 		return false
 	}
-	size := approxSize(e)
+	size := keyMemoryUsage(e.Key, &e.Value, evictSizeSamples)
 	x := &Ctx{s: s, db: db, now: time.Now().UnixMilli()}
 	db.remove(key)
 	s.stats.evictedKeys.Add(1)
@@ -299,17 +299,13 @@ func (s *Server) evictKey(c candidate) bool {
 	return true
 }
 
-// approxSize estimates the heap a key holds, for the memory estimate.
-func approxSize(e *dict.Entry[item]) int64 {
-	n := int64(len(e.Key)) + 64
-	switch v := e.Value.val.(type) {
-	case *strValue:
-		n += int64(cap(v.b)) + 32
-	case interface{ memoryUsage(samples int) int64 }:
-		n += v.memoryUsage(5)
-	}
-	return n
-}
+// evictSizeSamples is how many elements of a collection are sampled to
+// estimate what evicting it frees, as MEMORY USAGE does by default.
+const evictSizeSamples = 5
+
+// lruClockMax is the largest value of Redis's 24-bit LRU clock, after
+// which it wraps.
+const lruClockMax = 1<<24 - 1
 
 // lruIdle is Redis's estimateObjectIdleTime, in seconds.
 func lruIdle(clock, lru uint32) uint64 {

@@ -48,7 +48,6 @@ func (s *Server) handlers(sets ...commandSet) (map[string]server.HandlerFunc, er
 			if rc == nil {
 				return nil, errNotInTable(name)
 			}
-			sp := sp
 			out[name] = func(c *server.Conn, args [][]byte) { s.run(c, rc, &sp, args) }
 		}
 	}
@@ -80,7 +79,6 @@ func (s *Server) Handle(c *server.Conn, cmd *resp.Command) {
 			return
 		}
 		cl.multi.queue(rc, fn, cmd.Args)
-		cl.multi.denyOOM = cl.multi.denyOOM || rc.Flags&router.FlagDenyOOM != 0
 		cl.multiN.Store(int32(len(cl.multi.cmds)))
 		c.W.AppendSimple("QUEUED")
 		return

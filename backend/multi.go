@@ -29,6 +29,7 @@ func (m *multiState) queue(rc *router.Command, fn server.HandlerFunc, args [][]b
 		cp[i] = buf[len(buf)-len(a):]
 	}
 	m.cmds = append(m.cmds, queued{fn: fn, args: cp})
+	m.denyOOM = m.denyOOM || rc.Flags&router.FlagDenyOOM != 0
 }
 
 func (cl *client) discard() {

@@ -189,7 +189,7 @@ func (p *pubsub) unsubscribeLocked(cl *client, w *resp.Writer, k subKind, names 
 
 // unsubscribeAll drops every subscription of cl without replying (RESET,
 // disconnect).
-func (p *pubsub) unsubscribeAll(cl *client, _ bool) {
+func (p *pubsub) unsubscribeAll(cl *client) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	if p.byClient[cl] == nil {
